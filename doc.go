@@ -1,0 +1,61 @@
+// Package invoicesync posts invoices from invoicing software into accounting
+// software, correctly: every invoice becomes one balanced double-entry
+// accounting entry, computed with exact decimals, mapped through a
+// per-customer Mapping onto the ledger's accounts, VAT codes and journals,
+// and every failure is a typed ERROR_SYNC_INVOICE_* error a person can act on.
+//
+// The root package is the portable API: the invoice model (Invoice, Line,
+// Party, Totals), the ledger contract (LedgerTarget and its types), the
+// Mapping, the errors, and the entry builder. Leaf packages hold the pieces
+// that know nothing of invoices: rounding (policies, currency minor units,
+// distribution by largest remainder) and labels (entry line labels).
+// Adapters for real sources and ledgers live under connector/.
+//
+// The shortest complete use of the builder: fetch the ledger's chart once,
+// then build an entry per invoice. Building does no I/O.
+//
+//	chart := invoicesync.NewChart(accounts, vatCodes, journals) // or LoadChart(ctx, target)
+//	mapping := &invoicesync.Mapping{
+//		SalesVAT: []invoicesync.VATRule{{Category: "S", Rate: decimal.NewNullDecimal(decimal.NewFromInt(20)), Code: "V20"}},
+//		Journals: invoicesync.JournalMapping{Sales: "VT"},
+//		Accounts: invoicesync.Accounts{SalesDefault: "706", CustomerCollective: "411", CreditRounding: "758", DebitRounding: "658"},
+//	}
+//	if err := mapping.ValidateChart(chart); err != nil { ... } // every problem at once
+//	entry, err := invoicesync.BuildEntry(invoice, mapping, chart, partnerRef)
+//	if err != nil {
+//		fmt.Println(invoicesync.Code(err)) // e.g. ERROR_SYNC_INVOICE_MAPPING_TAX_RATE_NOT_FOUND
+//	}
+//	// entry.Lines: Dr 411 120.00, Cr 706 100.00, Cr 44571 20.00 — it balances exactly.
+//
+// # The accounting rule
+//
+// BuildEntry follows SPEC §5, from the company's point of view (a credit note
+// is the mirror image):
+//  1. The declared totals must agree with each other and with the lines
+//     (EN 16931 BT-106 … BT-115) within the rounding tolerance.
+//  2. Revenue (sales) or expense (purchase) lines carry the line net amounts,
+//     grouped per (account, VAT code) or one per source line. Document
+//     allowances and charges are spread over the lines of their VAT category
+//     by largest remainder, unless the mapping has discount or charge accounts.
+//  3. VAT lines per VAT code: the declared breakdown, else computed per
+//     category (or per line). Reverse-charge purchases get two lines, VAT
+//     deductible and VAT due.
+//  4. The partner line carries the declared gross plus the payable rounding,
+//     on the collective account (or the payable amount, with a prepayment account).
+//  5. A residual within the tolerance goes to the rounding accounts; beyond
+//     it, nothing is built.
+//  6. Foreign-currency invoices are converted line by line; the conversion
+//     residual goes to the exchange (or rounding) accounts.
+//  7. A line's account is its own if the ledger has it active, else the first
+//     matching account rule's, else the default.
+//
+// Amounts are integers of minor units inside the builder and
+// decimal.Decimal at its edges; no float64 is involved anywhere.
+//
+// # Errors
+//
+// Every failure concerning one invoice is a *SyncError with an ErrorCode,
+// the invoice, line, field, offending value, expected value and a
+// resolution. errors.Is(err, ErrMappingTaxRateNotFound) and Code(err) work
+// through any wrapping; Retryable(err) says whether trying again can help.
+package invoicesync

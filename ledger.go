@@ -1,0 +1,466 @@
+package invoicesync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// LedgerTarget is an accounting system entries are posted to. Adapters in
+// connector/... implement it; the conformance suite in connector/ledgertest
+// checks every contract written here.
+//
+// A checklist for adapter authors:
+//   - Implement the eight methods below. Honour ctx: return ctx.Err() (or an
+//     error wrapping it) promptly once ctx is done, and never retry after it.
+//   - Report "not there" with an error wrapping ErrNotFound, an unknown
+//     account with ErrAccountNumberNotFound, an inactive one with
+//     ErrAccountNumberNotActive, an unknown VAT code with ErrVATCodeNotFound,
+//     an unbalanced entry with ErrUnbalanced, an unsupported operation with
+//     ErrNotSupported.
+//   - Wrap ErrTemporary only when retrying the same call cannot do the work
+//     twice: the request certainly did not reach the ledger, or the call is a
+//     read, or it carries an idempotency key the ledger enforces. A PostEntry
+//     whose response was lost must NOT say temporary unless the ledger
+//     deduplicates by key: the Syncer then asks FindEntry instead of posting.
+//   - Optional capabilities are separate interfaces: DraftPoster (entries kept
+//     as drafts/pending) and Attacher (documents attached to entries).
+//
+// Implementations must be safe for concurrent use.
+type LedgerTarget interface {
+	// Accounts lists the chart of accounts, inactive accounts included
+	// (Account.Active false). Read-only: safe to retry.
+	Accounts(ctx context.Context) ([]Account, error)
+
+	// VATCodes lists the ledger's VAT codes. Read-only: safe to retry.
+	VATCodes(ctx context.Context) ([]VATCode, error)
+
+	// Journals lists the ledger's journals. Read-only: safe to retry.
+	Journals(ctx context.Context) ([]Journal, error)
+
+	// FindPartners returns the partners of q.Role whose q.Key equals q.Value
+	// in the ledger's own comparison (exact, or case-insensitive for names).
+	// It may return more candidates than strictly match — the caller re-checks
+	// with normalised values — but never fewer. No match: an empty slice and
+	// no error. A key the ledger cannot search: ErrNotSupported. Read-only:
+	// safe to retry.
+	FindPartners(ctx context.Context, q PartnerQuery) ([]Partner, error)
+
+	// CreatePartner creates a customer or supplier and returns its reference.
+	// Not idempotent: on an uncertain outcome the caller searches with
+	// FindPartners before creating again, so adapters must not mark a failed
+	// creation ErrTemporary unless it certainly did not happen.
+	CreatePartner(ctx context.Context, p Partner) (PartnerRef, error)
+
+	// PostEntry records e in the ledger and returns its reference. The entry
+	// must balance (ErrUnbalanced otherwise, nothing recorded); every account
+	// must exist (ErrAccountNumberNotFound) and be active
+	// (ErrAccountNumberNotActive); every VAT code must exist
+	// (ErrVATCodeNotFound). When e.IdempotencyKey is set and an entry with that
+	// key exists already, PostEntry records nothing and returns the existing
+	// entry's reference with a nil error. When e.Draft is set and the target
+	// does not implement DraftPoster (or reports no draft support), it returns
+	// ErrNotSupported and records nothing. A failure after which the entry may
+	// or may not exist must not wrap ErrTemporary (see the checklist above).
+	PostEntry(ctx context.Context, e *Entry) (EntryRef, error)
+
+	// FindEntry returns the reference of the entry posted with idempotency
+	// key key, or an error wrapping ErrNotFound when there is none. It sees
+	// drafts too. This is how exactly-once survives a crash or a lost
+	// response. Read-only: safe to retry.
+	FindEntry(ctx context.Context, key string) (EntryRef, error)
+}
+
+// DraftPoster is implemented by targets that can keep an entry as a draft
+// (pending, not yet validated by the accountant). SupportsDrafts may depend on
+// the connected company's settings.
+type DraftPoster interface {
+	// SupportsDrafts reports whether PostEntry honours Entry.Draft.
+	SupportsDrafts() bool
+}
+
+// Attacher is implemented by targets that can attach a document (the invoice
+// PDF) to a posted entry.
+type Attacher interface {
+	// Attach adds doc to the entry ref. Attaching the same FileName to the same
+	// entry twice must not create a second copy (it may replace or keep the
+	// first). ErrNotFound when the entry does not exist. Safe to retry.
+	Attach(ctx context.Context, ref EntryRef, doc Document) error
+}
+
+// Errors of the ledger-side contract. Adapters wrap them; callers test them
+// with errors.Is. Unknown or inactive accounts and unknown VAT codes use the
+// invoice error sentinels (ErrAccountNumberNotFound, ErrAccountNumberNotActive,
+// ErrVATCodeNotFound).
+var (
+	// ErrNotFound: the entry, partner or document asked for does not exist.
+	ErrNotFound = errors.New("invoicesync: not found")
+	// ErrUnbalanced: the entry's debits and credits differ; nothing was recorded.
+	ErrUnbalanced = errors.New("invoicesync: entry does not balance")
+	// ErrNotSupported: the target cannot do this (drafts, attachments, a search key).
+	ErrNotSupported = errors.New("invoicesync: not supported by this ledger")
+)
+
+// Account is one account of the chart of accounts.
+type Account struct {
+	// Number is the account number as the ledger identifies it, e.g. "706000".
+	Number string
+	// Name is the account's name.
+	Name string
+	// Active is false for an account closed or archived in the ledger.
+	Active bool
+}
+
+// VATCode is one VAT code of the ledger.
+type VATCode struct {
+	// Code identifies the VAT code in the ledger.
+	Code string
+	// Name is the VAT code's name; used as the label of its VAT lines.
+	Name string
+	// Rate is the rate in percent.
+	Rate decimal.Decimal
+	// Direction says whether the code is for sales or purchases; empty means both.
+	Direction Direction
+	// ReverseCharge marks a self-assessed code (intra-EU acquisitions): on a
+	// purchase the entry carries deductible VAT on Account and VAT due on
+	// DueAccount, rate × base each.
+	ReverseCharge bool
+	// Account is where the VAT of this code is posted (the deductible VAT
+	// account for a reverse-charge purchase code). A Mapping VAT rule may override it.
+	Account string
+	// DueAccount is where the VAT due of a reverse-charge code is posted.
+	DueAccount string
+	// Active is false for a code the ledger no longer accepts.
+	Active bool
+}
+
+// Journal is one journal (book) of the ledger.
+type Journal struct {
+	// Code identifies the journal in the ledger, e.g. "VT".
+	Code string
+	// Name is the journal's name.
+	Name string
+	// Type is the journal's use as the ledger says it ("sales", "purchase", ...); informative.
+	Type string
+}
+
+// PartnerRole says whether a partner is a customer or a supplier.
+type PartnerRole string
+
+// The two roles.
+const (
+	Customer PartnerRole = "customer"
+	Supplier PartnerRole = "supplier"
+)
+
+// RoleFor returns the partner role of an invoice's party: customer for sales,
+// supplier for purchases.
+func RoleFor(d Direction) PartnerRole {
+	if d == Purchase {
+		return Supplier
+	}
+	return Customer
+}
+
+// PartnerRef identifies a partner (customer or supplier) in the ledger.
+type PartnerRef struct {
+	// ID is the ledger's identifier for the partner.
+	ID string
+	// Name is the partner's name in the ledger; used for labels.
+	Name string
+	// AuxiliaryAccount is the partner's own (subsidiary) account, when the
+	// ledger keeps one per partner.
+	AuxiliaryAccount string
+}
+
+// IsZero reports whether r identifies no partner.
+func (r PartnerRef) IsZero() bool { return r.ID == "" }
+
+// Partner is a customer or supplier record in the ledger.
+type Partner struct {
+	// Ref identifies the partner; empty in CreatePartner's argument.
+	Ref PartnerRef
+	// Role is customer or supplier.
+	Role PartnerRole
+	// Name is the partner's name.
+	Name string
+	// VATNumber is the VAT number, normalised when the library created the partner.
+	VATNumber string
+	// RegistrationID is the company registration id (SIRET, SIREN, KvK, ...).
+	RegistrationID string
+	// RegistrationScheme is the scheme of RegistrationID; optional.
+	RegistrationScheme string
+	// AuxiliaryAccount is the customer/supplier number.
+	AuxiliaryAccount string
+	// Country is the ISO 3166-1 alpha-2 country code.
+	Country string
+	// Email is the contact e-mail.
+	Email string
+	// Address is the postal address.
+	Address Address
+}
+
+// PartnerKey names the field a partner search compares.
+type PartnerKey string
+
+// The matching keys, in the default order of SPEC §6.
+const (
+	KeyAuxiliaryAccount PartnerKey = "auxiliary_account"
+	KeyVATNumber        PartnerKey = "vat_number"
+	KeyRegistrationID   PartnerKey = "registration_id"
+	KeyName             PartnerKey = "name"
+)
+
+// PartnerQuery asks a ledger for the partners of a role whose Key equals Value.
+type PartnerQuery struct {
+	// Role is customer or supplier.
+	Role PartnerRole
+	// Key is the field to compare.
+	Key PartnerKey
+	// Value is the value searched for, normalised by the caller.
+	Value string
+}
+
+// EntryRef identifies a posted entry in the ledger.
+type EntryRef struct {
+	// ID is the ledger's identifier for the entry.
+	ID string
+	// Number is the entry or voucher number shown to users, when the ledger has one.
+	Number string
+}
+
+// Document is a file attached to an entry.
+type Document struct {
+	// FileName is the file name, e.g. "F-2026-0042.pdf".
+	FileName string
+	// MediaType is the MIME type, e.g. "application/pdf".
+	MediaType string
+	// Data is the content.
+	Data []byte
+}
+
+// LineKind says what an entry line stands for.
+type LineKind string
+
+// The kinds of entry line (SPEC §3).
+const (
+	KindPartner            LineKind = "partner"            // the customer or supplier line
+	KindRevenue            LineKind = "revenue"            // sales lines
+	KindExpense            LineKind = "expense"            // purchase lines
+	KindVAT                LineKind = "vat"                // VAT collected or deductible
+	KindReverseChargeVAT   LineKind = "reverse_charge_vat" // self-assessed VAT (deductible and due)
+	KindDiscount           LineKind = "discount"           // allowances on their own account
+	KindCharge             LineKind = "charge"             // charges on their own account
+	KindPrepayment         LineKind = "prepayment"         // the prepaid amount (BT-113)
+	KindRounding           LineKind = "rounding"           // payable rounding and rounding differences
+	KindExchangeDifference LineKind = "exchange"           // currency conversion differences
+)
+
+// AccountSource says how an entry line's account was chosen (SPEC §5.7).
+type AccountSource string
+
+// The ways an account is chosen.
+const (
+	// FromLine: the account the invoicing tool gave the line.
+	FromLine AccountSource = "line"
+	// FromRule: an account rule of the Mapping (see EntryLine.Rule).
+	FromRule AccountSource = "rule"
+	// FromDefault: the Mapping's default sales or purchase account.
+	FromDefault AccountSource = "default"
+	// FromMapping: a fixed account of the Mapping (collective, rounding, discount, ...).
+	FromMapping AccountSource = "mapping"
+	// FromVATCode: the account of the VAT code (ledger or Mapping VAT rule).
+	FromVATCode AccountSource = "vat_code"
+)
+
+// Entry is one accounting entry, ready to post. It always balances: the sum of
+// debits equals the sum of credits exactly, in the ledger currency.
+type Entry struct {
+	// Journal is the ledger journal code.
+	Journal string
+	// Date is the accounting date: the invoice issue date.
+	Date time.Time
+	// DueDate is the payment due date, when the invoice has one.
+	DueDate time.Time
+	// Reference is the invoice number.
+	Reference string
+	// Label is the entry's label (the partner line's label).
+	Label string
+	// Currency is the ledger currency: the currency of every Debit and Credit.
+	Currency string
+	// Decimals is the ledger currency's minor units; amounts have at most that many decimals.
+	Decimals int32
+	// InvoiceCurrency is the invoice's currency.
+	InvoiceCurrency string
+	// ExchangeRate is the invoice's rate (see Invoice.ExchangeRate); zero when
+	// the invoice is in the ledger currency.
+	ExchangeRate decimal.Decimal
+	// Draft asks the ledger to keep the entry pending (see DraftPoster).
+	Draft bool
+	// IdempotencyKey identifies this invoice version; the ledger keeps one entry per key.
+	IdempotencyKey string
+	// InvoiceID is the invoice's id in the source.
+	InvoiceID string
+	// Direction and Kind are the invoice's.
+	Direction Direction
+	// Kind is invoice or credit note.
+	Kind Kind
+	// Partner is the ledger partner of the invoice, as passed to BuildEntry.
+	Partner PartnerRef
+	// Lines are the entry lines, in a stable order: partner and prepayment,
+	// revenue or expense, discounts, charges, VAT, rounding, exchange.
+	Lines []EntryLine
+}
+
+// EntryLine is one line of an entry: an amount on one side of one account.
+type EntryLine struct {
+	// Account is the ledger account number.
+	Account string
+	// Partner is set on the partner line.
+	Partner *PartnerRef
+	// Debit is the debit amount in the ledger currency; zero on a credit line.
+	Debit decimal.Decimal
+	// Credit is the credit amount in the ledger currency; zero on a debit line.
+	Credit decimal.Decimal
+	// CurrencyAmount is the line's amount in the invoice currency, on the same
+	// side, when the invoice currency differs from the ledger's; zero otherwise.
+	CurrencyAmount decimal.Decimal
+	// VATCode is the ledger VAT code of the line, if any.
+	VATCode string
+	// Label is the line's label.
+	Label string
+	// Kind says what the line stands for.
+	Kind LineKind
+	// SourceLines are the 1-based positions of the invoice lines the line
+	// comes from (revenue, expense, line discounts, per-line VAT).
+	SourceLines []int
+	// AccountSource says how Account was chosen.
+	AccountSource AccountSource
+	// Rule is the 1-based position of the account rule used when AccountSource is FromRule.
+	Rule int
+	// Tried lists the accounts tried and rejected before Account, when any
+	// (absent from the ledger or inactive), for explanations.
+	Tried []string
+	// Analytics are the analytic tags of the source line, when the line comes from one line.
+	Analytics map[string]string
+}
+
+// IsDebit reports whether the line is on the debit side.
+func (l *EntryLine) IsDebit() bool { return l.Debit.Sign() != 0 }
+
+// Amount returns the line's amount, whichever side it is on.
+func (l *EntryLine) Amount() decimal.Decimal {
+	if l.Debit.Sign() != 0 {
+		return l.Debit
+	}
+	return l.Credit
+}
+
+// Totals returns the sums of debits and of credits.
+func (e *Entry) Totals() (debit, credit decimal.Decimal) {
+	debit, credit = decimal.Zero, decimal.Zero
+	for i := range e.Lines {
+		debit = debit.Add(e.Lines[i].Debit)
+		credit = credit.Add(e.Lines[i].Credit)
+	}
+	return debit, credit
+}
+
+// Check verifies the invariants every entry must hold before it is posted:
+// at least one line; each line with an account, exactly one non-zero side,
+// no negative amount, no more decimals than the ledger currency has; debits
+// equal credits exactly. The error wraps ErrUnbalanced for an imbalance.
+func (e *Entry) Check() error {
+	if len(e.Lines) == 0 {
+		return fmt.Errorf("entry %s has no lines: %w", e.Reference, ErrUnbalanced)
+	}
+	for i := range e.Lines {
+		l := &e.Lines[i]
+		switch {
+		case l.Account == "":
+			return fmt.Errorf("entry %s line %d has no account", e.Reference, i+1)
+		case l.Debit.Sign() != 0 && l.Credit.Sign() != 0:
+			return fmt.Errorf("entry %s line %d is both debit and credit", e.Reference, i+1)
+		case l.Debit.Sign() == 0 && l.Credit.Sign() == 0:
+			return fmt.Errorf("entry %s line %d is zero", e.Reference, i+1)
+		case l.Debit.Sign() < 0 || l.Credit.Sign() < 0:
+			return fmt.Errorf("entry %s line %d is negative", e.Reference, i+1)
+		case !l.Amount().Round(e.Decimals).Equal(l.Amount()):
+			return fmt.Errorf("entry %s line %d amount %s has more than %d decimals", e.Reference, i+1, l.Amount(), e.Decimals)
+		}
+	}
+	if d, c := e.Totals(); !d.Equal(c) {
+		return fmt.Errorf("entry %s: debit %s, credit %s: %w", e.Reference, d.StringFixed(e.Decimals), c.StringFixed(e.Decimals), ErrUnbalanced)
+	}
+	return nil
+}
+
+// Chart is a snapshot of a ledger's accounts, VAT codes and journals, indexed
+// for lookups, so that building entries does no I/O. Build one per run with
+// NewChart or LoadChart and share it: it is read-only and safe for concurrent use.
+type Chart struct {
+	accounts map[string]Account
+	vatCodes map[string]VATCode
+	journals map[string]Journal
+}
+
+// NewChart indexes a chart. When a number or code appears twice, the later one wins.
+func NewChart(accounts []Account, vatCodes []VATCode, journals []Journal) *Chart {
+	c := &Chart{
+		accounts: make(map[string]Account, len(accounts)),
+		vatCodes: make(map[string]VATCode, len(vatCodes)),
+		journals: make(map[string]Journal, len(journals)),
+	}
+	for _, a := range accounts {
+		c.accounts[a.Number] = a
+	}
+	for _, v := range vatCodes {
+		c.vatCodes[v.Code] = v
+	}
+	for _, j := range journals {
+		c.journals[j.Code] = j
+	}
+	return c
+}
+
+// LoadChart fetches the accounts, VAT codes and journals of t and indexes them.
+func LoadChart(ctx context.Context, t LedgerTarget) (*Chart, error) {
+	accounts, err := t.Accounts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing accounts: %w", err)
+	}
+	codes, err := t.VATCodes(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing VAT codes: %w", err)
+	}
+	journals, err := t.Journals(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing journals: %w", err)
+	}
+	return NewChart(accounts, codes, journals), nil
+}
+
+// Account returns the account numbered number.
+func (c *Chart) Account(number string) (Account, bool) {
+	a, ok := c.accounts[number]
+	return a, ok
+}
+
+// VATCode returns the VAT code code.
+func (c *Chart) VATCode(code string) (VATCode, bool) {
+	v, ok := c.vatCodes[code]
+	return v, ok
+}
+
+// Journal returns the journal code.
+func (c *Chart) Journal(code string) (Journal, bool) {
+	j, ok := c.journals[code]
+	return j, ok
+}
+
+// HasJournals reports whether the chart lists any journal. A ledger without
+// journals accepts any journal code, so journal codes are not checked against it.
+func (c *Chart) HasJournals() bool { return len(c.journals) > 0 }
