@@ -775,7 +775,8 @@ func (s *build) computeVAT() error {
 }
 
 // line returns the pending line of (kind, account, code), adding it when
-// missing or when group is false.
+// missing or when group is false. The pointer is valid until the next call,
+// which may grow s.plines.
 func (s *build) line(kind LineKind, account, code string, group bool) *pline {
 	if group {
 		for i := range s.plines {
@@ -815,11 +816,13 @@ func (s *build) addCategorySources(p *pline, ci int) {
 // assemble lays out the entry lines in sales orientation: credits positive.
 func (s *build) assemble() error {
 	m, inv := s.m, s.inv
-	// Every line is appended before any pointer into s.plines is kept across
-	// appends: reserve enough room so that the pointers stay valid.
-	s.plines = make([]pline, 0, 3*len(s.lines)+5*len(s.cats)+8)
-	s.members = make([]member, 0, 3*len(s.lines))
 	group := m.LineGrouping != OnePerSourceLine
+	size := 6 + 4*len(s.cats)
+	if !group {
+		size += len(s.lines)
+	}
+	s.plines = make([]pline, 0, size)
+	s.members = make([]member, 0, 2*len(s.lines))
 	revenue := KindRevenue
 	if s.dir == Purchase {
 		revenue = KindExpense
@@ -1220,8 +1223,8 @@ func (s *build) entry() (*Entry, error) {
 		f.PartnerLine, f.Account, f.VATCode, f.Description = true, "", "", ""
 		e.Label = s.b.labeler.Label(f)
 	}
-	if err := e.Check(); err != nil { // a bug if it ever fires: never post it
-		return nil, s.fail(CodeAmountValidation, 0, "", "", "", "internal error, the entry was not posted: "+err.Error(),
+	if d := s.sum(true); d != 0 || s.overflow { // a bug if it ever fires: never post it
+		return nil, s.fail(CodeAmountValidation, 0, "", "", "", fmt.Sprintf("internal error: the entry is off by %s, it was not built", s.money(d, s.lp)),
 			"report this invoice to the invoicesync maintainers")
 	}
 	return e, nil
