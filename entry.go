@@ -148,8 +148,10 @@ type pline struct {
 	account  string
 	accSrc   AccountSource
 	rule     int
+	vatRule  int // 1-based mapping VAT rule of code
 	tried    []string
 	code     string
+	note     string // explanation of a rounding or exchange line
 	amount   int64
 	ledger   int64 // amount in the ledger currency, after orientation
 	desc     string
@@ -872,7 +874,7 @@ func (s *build) assemble() error {
 		}
 		p := s.line(revenue, l.account, c.code.Code, group)
 		p.amount = s.add(p.amount, amount)
-		p.accSrc, p.rule, p.tried = l.accSrc, l.rule, l.tried
+		p.accSrc, p.rule, p.tried, p.vatRule = l.accSrc, l.rule, l.tried, c.rule+1
 		s.addSource(p, i, inv.Lines[i].Description)
 	}
 	defField, def := s.defaultAccount()
@@ -888,7 +890,7 @@ func (s *build) assemble() error {
 				return err
 			}
 			p := s.line(revenue, def, c.code.Code, group)
-			p.accSrc = FromDefault
+			p.accSrc, p.vatRule = FromDefault, c.rule+1
 			if disc == "" {
 				p.amount = s.add(p.amount, -c.allowance)
 			}
@@ -930,7 +932,7 @@ func (s *build) assemble() error {
 		}
 		if c.vat != 0 {
 			p := s.line(KindVAT, acct, c.code.Code, true)
-			p.amount, p.accSrc, p.desc = s.add(p.amount, c.vat), FromVATCode, c.code.Name
+			p.amount, p.accSrc, p.desc, p.vatRule = s.add(p.amount, c.vat), FromVATCode, c.code.Name, c.rule+1
 			s.addCategorySources(p, ci)
 		}
 		if c.rcVAT != 0 {
@@ -942,10 +944,10 @@ func (s *build) assemble() error {
 			// Sales orientation: the deductible side is a credit here and
 			// becomes the debit once the purchase is mirrored.
 			p := s.line(KindReverseChargeVAT, acct, c.code.Code, true)
-			p.amount, p.accSrc, p.desc = s.add(p.amount, c.rcVAT), FromVATCode, c.code.Name
+			p.amount, p.accSrc, p.desc, p.vatRule = s.add(p.amount, c.rcVAT), FromVATCode, c.code.Name, c.rule+1
 			s.addCategorySources(p, ci)
 			p = s.line(KindReverseChargeVAT, due, c.code.Code, true)
-			p.amount, p.accSrc, p.desc = s.add(p.amount, -c.rcVAT), FromVATCode, c.code.Name
+			p.amount, p.accSrc, p.desc, p.vatRule = s.add(p.amount, -c.rcVAT), FromVATCode, c.code.Name, c.rule+1
 			s.addCategorySources(p, ci)
 		}
 	}
@@ -954,6 +956,7 @@ func (s *build) assemble() error {
 	if s.payRounding != 0 {
 		p := s.line(KindRounding, "", s.roundingVATCode(), false)
 		p.amount, p.sideAcct, p.accSrc = s.payRounding, true, FromMapping
+		p.note = "payable rounding declared by the invoice (BT-114): " + s.money(s.payRounding, s.ip)
 	}
 	return nil
 }
@@ -969,7 +972,7 @@ func (s *build) sideLines(kind LineKind, field, account string, sign int64, grou
 		l := &s.lines[i]
 		if a := lineAmt(l); a != 0 {
 			p := s.line(kind, account, s.cats[l.cat].code.Code, group)
-			p.amount, p.accSrc = s.add(p.amount, sign*a), FromMapping
+			p.amount, p.accSrc, p.vatRule = s.add(p.amount, sign*a), FromMapping, s.cats[l.cat].rule+1
 			s.addSource(p, i, acReason(s.inv.Lines[i], kind))
 		}
 	}
@@ -977,7 +980,7 @@ func (s *build) sideLines(kind LineKind, field, account string, sign int64, grou
 		c := &s.cats[ci]
 		if a := docAmt(c); a != 0 {
 			p := s.line(kind, account, c.code.Code, true)
-			p.amount, p.accSrc = s.add(p.amount, sign*a), FromMapping
+			p.amount, p.accSrc, p.vatRule = s.add(p.amount, sign*a), FromMapping, c.rule+1
 			if p.srcCount == 0 {
 				p.desc = firstNonEmpty(p.desc, c.reason)
 			} else if c.reason != p.desc {
@@ -1037,6 +1040,8 @@ func (s *build) balance() error {
 		}
 		p := s.line(KindRounding, "", s.roundingVATCode(), false)
 		p.amount, p.sideAcct, p.accSrc = -d, true, FromMapping
+		p.note = fmt.Sprintf("the lines and VAT add up to %s, the declared gross is %s: the difference of %s is within the tolerance of %s",
+			s.money(s.add(s.gross, d), s.ip), s.money(s.gross, s.ip), s.money(abs(d), s.ip), s.money(s.tol, s.ip))
 	}
 	sign := int64(1)
 	if s.dir == Purchase {
@@ -1072,6 +1077,7 @@ func (s *build) convert() error {
 	if d := s.sum(true); d != 0 {
 		p := s.line(KindExchangeDifference, "", "", false)
 		p.ledger, p.sideAcct, p.accSrc = -d, true, FromMapping
+		p.note = fmt.Sprintf("converting each line at %s %s per %s leaves %s", rate, s.inv.Currency, s.ledgerCur, s.money(abs(d), s.lp))
 	}
 	return nil
 }
@@ -1194,7 +1200,7 @@ func (s *build) entry() (*Entry, error) {
 		}
 		l := EntryLine{
 			Account: p.account, VATCode: p.code, Kind: p.kind, SourceLines: src[i],
-			AccountSource: p.accSrc, Rule: p.rule, Tried: p.tried,
+			AccountSource: p.accSrc, Rule: p.rule, Tried: p.tried, VATRule: p.vatRule, Explanation: p.note,
 			Debit: decimal.Zero, Credit: decimal.Zero, CurrencyAmount: decimal.Zero,
 		}
 		if p.ledger > 0 {

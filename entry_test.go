@@ -91,7 +91,13 @@ func TestBuildEntrySpecCreditNote(t *testing.T) {
 			inv := newInvoice(line("2", "1.24", "2.48", "S", "10"))
 			inv.Kind = invoicesync.KindCreditNote
 			inv.Totals = totals("2.48", "0", "2.48", "0.25", tc.gross)
-			assertLines(t, build(t, inv, frenchMapping()), tc.want)
+			e := build(t, inv, frenchMapping())
+			assertLines(t, e, tc.want)
+			if len(e.Lines) == 4 {
+				assert.Equal(t, "the lines and VAT add up to 2.73, the declared gross is 2.72: the difference of 0.01 is within the tolerance of 0.01",
+					e.Lines[3].Explanation)
+			}
+			assert.Equal(t, 3, e.Lines[1].VATRule) // sales_vat[2]: S 10 % -> V10
 		})
 	}
 }
@@ -256,7 +262,9 @@ func TestBuildEntrySwissCashRounding(t *testing.T) {
 	inv.Totals.PayableRounding, inv.Totals.Payable = d("-0.02"), d("24.95")
 	m := frenchMapping()
 	m.RoundingVATCodes.Sales = "ROUND"
-	assertLines(t, build(t, inv, m), []want{
+	e := build(t, inv, m)
+	assert.Equal(t, "payable rounding declared by the invoice (BT-114): -0.02", e.Lines[3].Explanation)
+	assertLines(t, e, []want{
 		{"411", "D", "24.95", "", partner},
 		{"706", "C", "23.10", "V81", revenue},
 		{"44571", "C", "1.87", "V81", vatLine},
@@ -286,6 +294,7 @@ func TestBuildEntryForeignCurrency(t *testing.T) {
 		{"44571", "C", "1.29", "V55", vatLine},
 		{"758", "C", "0.01", "", exchange},
 	})
+	assert.Equal(t, "converting each line at 1.0857 USD per EUR leaves 0.01", e.Lines[6].Explanation)
 	assert.Equal(t, "EUR", e.Currency)
 	assert.Equal(t, "USD", e.InvoiceCurrency)
 	var usd []string

@@ -344,6 +344,12 @@ type EntryLine struct {
 	// Tried lists the accounts tried and rejected before Account, when any
 	// (absent from the ledger or inactive), for explanations.
 	Tried []string
+	// VATRule is the 1-based position, in the mapping's sales or purchase VAT
+	// rules, of the rule that chose VATCode; 0 when the line has no such code.
+	VATRule int
+	// Explanation says why a rounding or exchange line exists and where its
+	// amount comes from; empty on other lines.
+	Explanation string
 	// Analytics are the analytic tags of the source line, when the line comes from one line.
 	Analytics map[string]string
 }
