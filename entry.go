@@ -71,12 +71,8 @@ func (b *Builder) Build(inv *Invoice, partner PartnerRef) (*Entry, error) {
 		return nil, &SyncError{Code: CodeInvoiceValidation, Message: "no invoice", Resolution: "pass an invoice"}
 	}
 	s := &build{b: b, m: b.m, inv: inv, partner: partner}
-	steps := []func() error{
-		s.header, s.readLines, s.readDocument, s.validateTotals, s.resolveVAT,
-		s.resolveAccounts, s.spread, s.computeVAT, s.assemble, s.balance, s.convert,
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
+	for _, step := range buildSteps {
+		if err := step(s); err != nil {
 			return nil, err
 		}
 		if s.overflow {
@@ -85,6 +81,13 @@ func (b *Builder) Build(inv *Invoice, partner PartnerRef) (*Entry, error) {
 		}
 	}
 	return s.entry()
+}
+
+// buildSteps are the steps of Build, in order (method expressions, so that
+// running them allocates nothing).
+var buildSteps = [...]func(*build) error{
+	(*build).header, (*build).readLines, (*build).readDocument, (*build).validateTotals, (*build).resolveVAT,
+	(*build).resolveAccounts, (*build).spread, (*build).computeVAT, (*build).assemble, (*build).balance, (*build).convert,
 }
 
 // vatKey identifies a VAT category and rate on an invoice.
@@ -208,9 +211,19 @@ func (s *build) money(u int64, places int32) string {
 
 // units reads an amount of the invoice currency as minor units.
 func (s *build) units(d decimal.Decimal, code ErrorCode, line int, field string) (int64, error) {
+	return s.unitsAt(d, code, line, field, -1, "")
+}
+
+// unitsAt is units for the field name[idx]suffix (name alone when idx < 0),
+// named only when there is an error, so that reading allocates nothing.
+func (s *build) unitsAt(d decimal.Decimal, code ErrorCode, line int, name string, idx int, suffix string) (int64, error) {
 	u, ok := rounding.ToUnits(d, s.ip)
 	if ok && u <= maxUnits && u >= -maxUnits {
 		return u, nil
+	}
+	field := name
+	if idx >= 0 {
+		field = fmt.Sprintf("%s[%d]%s", name, idx, suffix)
 	}
 	msg := fmt.Sprintf("%s has more decimals than %s allows (%d)", field, s.inv.Currency, s.ip)
 	if ok {
@@ -332,14 +345,14 @@ func (s *build) readLines() error {
 				fmt.Sprintf("set a VAT rate or VAT category on line %d in the invoicing tool", i+1))
 		}
 		for j := range l.Allowances {
-			u, err := s.units(l.Allowances[j].Amount, CodeLineValidation, i+1, fmt.Sprintf("Allowances[%d].Amount (BT-136)", j))
+			u, err := s.unitsAt(l.Allowances[j].Amount, CodeLineValidation, i+1, "Allowances", j, ".Amount (BT-136)")
 			if err != nil {
 				return err
 			}
 			sl.lineAllow = s.add(sl.lineAllow, u)
 		}
 		for j := range l.Charges {
-			u, err := s.units(l.Charges[j].Amount, CodeLineValidation, i+1, fmt.Sprintf("Charges[%d].Amount (BT-141)", j))
+			u, err := s.unitsAt(l.Charges[j].Amount, CodeLineValidation, i+1, "Charges", j, ".Amount (BT-141)")
 			if err != nil {
 				return err
 			}
@@ -365,14 +378,13 @@ func (s *build) readDocument() error {
 	read := func(list []AllowanceCharge, name, bt string, total *int64, charge bool) error {
 		for i := range list {
 			ac := &list[i]
-			field := fmt.Sprintf("%s[%d]", name, i)
-			u, err := s.units(ac.Amount, CodeAmountValidation, 0, field+".Amount ("+bt+")")
+			u, err := s.unitsAt(ac.Amount, CodeAmountValidation, 0, name, i, ".Amount ("+bt+")")
 			if err != nil {
 				return err
 			}
 			k, why, ok := s.key(ac.VATCategory, ac.VATRate)
 			if !ok {
-				return s.fail(CodeLineValidation, 0, field+".VATRate", rateText(ac.VATRate), "",
+				return s.fail(CodeLineValidation, 0, fmt.Sprintf("%s[%d].VATRate", name, i), rateText(ac.VATRate), "",
 					"the document "+strings.ToLower(name[:len(name)-1])+" has "+why,
 					"set the VAT category and rate of the document "+strings.ToLower(name[:len(name)-1])+" in the invoicing tool")
 			}
@@ -397,17 +409,16 @@ func (s *build) readDocument() error {
 	}
 	for i := range s.inv.VATBreakdown {
 		v := &s.inv.VATBreakdown[i]
-		field := fmt.Sprintf("VATBreakdown[%d]", i)
 		k, why, ok := s.key(v.Category, v.Rate)
 		if !ok {
-			return s.fail(CodeAmountValidation, 0, field+".Rate (BT-119)", rateText(v.Rate), "", "the VAT breakdown has "+why,
+			return s.fail(CodeAmountValidation, 0, fmt.Sprintf("VATBreakdown[%d].Rate (BT-119)", i), rateText(v.Rate), "", "the VAT breakdown has "+why,
 				"correct the VAT breakdown in the invoicing tool")
 		}
-		tax, err := s.units(v.TaxAmount, CodeAmountValidation, 0, field+".TaxAmount (BT-117)")
+		tax, err := s.unitsAt(v.TaxAmount, CodeAmountValidation, 0, "VATBreakdown", i, ".TaxAmount (BT-117)")
 		if err != nil {
 			return err
 		}
-		base, err := s.units(v.TaxableAmount, CodeAmountValidation, 0, field+".TaxableAmount (BT-116)")
+		base, err := s.unitsAt(v.TaxableAmount, CodeAmountValidation, 0, "VATBreakdown", i, ".TaxableAmount (BT-116)")
 		if err != nil {
 			return err
 		}
@@ -531,14 +542,14 @@ func (s *build) resolveVAT() error {
 				fmt.Sprintf("add a VAT code for %s %s in the mapping (%s)", s.dir, c.key, key))
 		}
 		r := &rules[c.rule]
-		field := fmt.Sprintf("%s[%d].code", key, c.rule)
 		code, ok := s.b.chart.VATCode(r.Code)
+		field := func() string { return fmt.Sprintf("%s[%d].code", key, c.rule) }
 		if !ok || !code.Active {
 			state := "does not exist"
 			if ok {
 				state = "is not active"
 			}
-			return s.fail(CodeVATCodeNotFound, c.firstLine, field, r.Code, "",
+			return s.fail(CodeVATCodeNotFound, c.firstLine, field(), r.Code, "",
 				fmt.Sprintf("VAT code %s, mapped for %s %s, %s in the ledger", r.Code, s.dir, c.key, state),
 				fmt.Sprintf("create or reactivate VAT code %s in the ledger, or map %s to another code", r.Code, c.key))
 		}
@@ -549,7 +560,7 @@ func (s *build) resolveVAT() error {
 		if !c.key.hasRate || (c.reverse && c.rate == 0) {
 			cr, ok := rounding.ToUnits(code.Rate, rateDecimals)
 			if !ok || cr < 0 {
-				return s.fail(CodeVATCodeNotFound, c.firstLine, field, code.Rate.String(), "",
+				return s.fail(CodeVATCodeNotFound, c.firstLine, field(), code.Rate.String(), "",
 					fmt.Sprintf("the rate of VAT code %s is not usable", r.Code), "correct the rate of the VAT code in the ledger")
 			}
 			c.rate = cr
@@ -921,14 +932,14 @@ func (s *build) assemble() error {
 			continue
 		}
 		r := &rules[c.rule]
-		field := fmt.Sprintf("%s[%d].account", key, c.rule)
 		acct := firstNonEmpty(r.Account, c.code.Account)
-		if acct == "" {
-			return s.fail(CodeVATCodeNotFound, c.firstLine, field, c.code.Code, "",
-				"VAT code "+c.code.Code+" has no account to post its VAT to", "set the account of the VAT rule in the mapping")
-		}
-		if err := s.fixedAccount(field, acct, c.firstLine); err != nil {
-			return err
+		if acct == "" || !s.usable(acct) { // the field is named only on failure
+			field := fmt.Sprintf("%s[%d].account", key, c.rule)
+			if acct == "" {
+				return s.fail(CodeVATCodeNotFound, c.firstLine, field, c.code.Code, "",
+					"VAT code "+c.code.Code+" has no account to post its VAT to", "set the account of the VAT rule in the mapping")
+			}
+			return s.fixedAccount(field, acct, c.firstLine)
 		}
 		if c.vat != 0 {
 			p := s.line(KindVAT, acct, c.code.Code, true)
@@ -936,10 +947,9 @@ func (s *build) assemble() error {
 			s.addCategorySources(p, ci)
 		}
 		if c.rcVAT != 0 {
-			dueField := fmt.Sprintf("%s[%d].due_account", key, c.rule)
 			due := firstNonEmpty(r.DueAccount, c.code.DueAccount)
-			if err := s.fixedAccount(dueField, due, c.firstLine); err != nil {
-				return err
+			if !s.usable(due) {
+				return s.fixedAccount(fmt.Sprintf("%s[%d].due_account", key, c.rule), due, c.firstLine)
 			}
 			// Sales orientation: the deductible side is a credit here and
 			// becomes the debit once the purchase is mirrored.
