@@ -12,8 +12,8 @@ type Direction string
 
 // The two directions.
 const (
-	Sales    Direction = "sales"
-	Purchase Direction = "purchase"
+	Sales    Direction = "sales"    // issued by the company to a customer
+	Purchase Direction = "purchase" // received by the company from a supplier
 )
 
 // Valid reports whether d is Sales or Purchase.
@@ -26,8 +26,8 @@ type Kind string
 
 // The two kinds.
 const (
-	KindInvoice    Kind = "invoice"
-	KindCreditNote Kind = "credit_note"
+	KindInvoice    Kind = "invoice"     // an invoice (380, 384, 389, 875, ...)
+	KindCreditNote Kind = "credit_note" // a credit note (381): posted as the mirror of an invoice
 )
 
 // Valid reports whether k is KindInvoice or KindCreditNote.
@@ -39,10 +39,10 @@ type Status string
 
 // The statuses the library knows. Sources map their own vocabulary onto these.
 const (
-	StatusDraft     Status = "draft"
-	StatusSent      Status = "sent"
-	StatusPaid      Status = "paid"
-	StatusCancelled Status = "cancelled"
+	StatusDraft     Status = "draft"     // not issued yet
+	StatusSent      Status = "sent"      // issued to the customer
+	StatusPaid      Status = "paid"      // issued and paid
+	StatusCancelled Status = "cancelled" // cancelled in the invoicing tool
 )
 
 // Invoice is one invoice or credit note as the invoicing tool declares it,

@@ -152,8 +152,8 @@ type PartnerRole string
 
 // The two roles.
 const (
-	Customer PartnerRole = "customer"
-	Supplier PartnerRole = "supplier"
+	Customer PartnerRole = "customer" // the party of a sales invoice
+	Supplier PartnerRole = "supplier" // the party of a purchase invoice
 )
 
 // RoleFor returns the partner role of an invoice's party: customer for sales,
@@ -208,10 +208,10 @@ type PartnerKey string
 
 // The matching keys, in the default order of SPEC §6.
 const (
-	KeyAuxiliaryAccount PartnerKey = "auxiliary_account"
-	KeyVATNumber        PartnerKey = "vat_number"
-	KeyRegistrationID   PartnerKey = "registration_id"
-	KeyName             PartnerKey = "name"
+	KeyAuxiliaryAccount PartnerKey = "auxiliary_account" // the customer/supplier number
+	KeyVATNumber        PartnerKey = "vat_number"        // the VAT identifier
+	KeyRegistrationID   PartnerKey = "registration_id"   // the company registration id
+	KeyName             PartnerKey = "name"              // the name
 )
 
 // PartnerQuery asks a ledger for the partners of a role whose Key equals Value.

@@ -166,9 +166,9 @@ type Scope string
 
 // The scopes. The empty Scope means ScopeBoth.
 const (
-	ScopeBoth     Scope = "both"
-	ScopeSales    Scope = "sales"
-	ScopePurchase Scope = "purchase"
+	ScopeBoth     Scope = "both"     // sales and purchase invoices
+	ScopeSales    Scope = "sales"    // sales invoices only
+	ScopePurchase Scope = "purchase" // purchase invoices only
 )
 
 // Includes reports whether d is in scope.
@@ -189,8 +189,8 @@ type LineGrouping string
 
 // The groupings. The empty LineGrouping means GroupByAccountAndVAT.
 const (
-	GroupByAccountAndVAT LineGrouping = "by_account_and_vat"
-	OnePerSourceLine     LineGrouping = "per_line"
+	GroupByAccountAndVAT LineGrouping = "by_account_and_vat" // one line per (account, VAT code)
+	OnePerSourceLine     LineGrouping = "per_line"           // one line per invoice line
 )
 
 // VATCalculation says how VAT is computed when the invoice declares no breakdown.
@@ -198,8 +198,8 @@ type VATCalculation string
 
 // The calculations. The empty VATCalculation means VATPerCategory.
 const (
-	VATPerCategory VATCalculation = "per_category"
-	VATPerLine     VATCalculation = "per_line"
+	VATPerCategory VATCalculation = "per_category" // taxable amount of the category × rate, rounded once
+	VATPerLine     VATCalculation = "per_line"     // each line × rate, rounded, then added up
 )
 
 // LabelSettings chooses how entry lines are labelled (SPEC §7).
