@@ -1,6 +1,7 @@
 package invoicesync_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -318,30 +319,28 @@ func TestBuildEntryForeignCurrency(t *testing.T) {
 }
 
 func TestBuildEntryMinorUnits(t *testing.T) {
-	t.Run("JPY rounds to 0 decimals", func(t *testing.T) {
-		inv := newInvoice(line("1", "1234", "1234", "S", "10"))
-		inv.Currency = "JPY"
-		inv.Totals = totals("1234", "0", "1234", "123", "1357")
-		e := build(t, inv, frenchMapping())
-		assert.Equal(t, int32(0), e.Decimals)
-		assertLines(t, e, []want{
-			{"411", "D", "1357", "", partner},
-			{"706", "C", "1234", "V10", revenue},
-			{"44571", "C", "123", "V10", vatLine},
+	for _, tc := range []struct {
+		currency          string
+		decimals          int32
+		price, rate, code string
+		net, vat, gross   string // declared; VAT computed by the builder must agree
+	}{
+		{"JPY", 0, "1234", "10", "V10", "1234", "123", "1357"},       // 123.4 rounds to 123
+		{"KWD", 3, "10.125", "5", "V5", "10.125", "0.506", "10.631"}, // 0.50625 rounds to 0.506
+	} {
+		t.Run(fmt.Sprintf("%s rounds to %d decimals", tc.currency, tc.decimals), func(t *testing.T) {
+			inv := newInvoice(line("1", tc.price, tc.net, "S", tc.rate))
+			inv.Currency = tc.currency
+			inv.Totals = totals(tc.net, "0", tc.net, tc.vat, tc.gross)
+			e := build(t, inv, frenchMapping())
+			assert.Equal(t, tc.decimals, e.Decimals)
+			assertLines(t, e, []want{
+				{"411", "D", tc.gross, "", partner},
+				{"706", "C", tc.net, tc.code, revenue},
+				{"44571", "C", tc.vat, tc.code, vatLine},
+			})
 		})
-	})
-	t.Run("KWD rounds to 3 decimals", func(t *testing.T) {
-		inv := newInvoice(line("1", "10.125", "10.125", "S", "5"))
-		inv.Currency = "KWD"
-		inv.Totals = totals("10.125", "0", "10.125", "0.506", "10.631")
-		e := build(t, inv, frenchMapping())
-		assert.Equal(t, int32(3), e.Decimals)
-		assertLines(t, e, []want{
-			{"411", "D", "10.631", "", partner},
-			{"706", "C", "10.125", "V5", revenue},
-			{"44571", "C", "0.506", "V5", vatLine},
-		})
-	})
+	}
 	t.Run("JPY amount with decimals is refused", func(t *testing.T) {
 		inv := newInvoice(line("1", "1234.5", "1234.5", "S", "10"))
 		inv.Currency = "JPY"
