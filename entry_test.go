@@ -2,6 +2,7 @@ package invoicesync_test
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -572,4 +573,42 @@ func TestBuildEntryLabels(t *testing.T) {
 	m.Labels = invoicesync.LabelSettings{}
 	e = build(t, fiveLines("20.05", "115.45"), m)
 	assert.Equal(t, []string{"ACME SARL", "Item 6.36", "TVA 21 %"}, []string{e.Lines[0].Label, e.Lines[1].Label, e.Lines[2].Label})
+}
+
+func TestBuilderIsSafeForConcurrentUse(t *testing.T) {
+	b, err := invoicesync.NewBuilder(frenchMapping(), frenchChart())
+	require.NoError(t, err)
+	inv := specAllowanceInvoice(false)
+	want, err := b.Build(inv, invoicesync.PartnerRef{ID: "P1", Name: "ACME SARL"})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	results := make([]*invoicesync.Entry, 8)
+	for g := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e, err := b.Build(inv, invoicesync.PartnerRef{ID: "P1", Name: "ACME SARL"})
+			if err == nil {
+				results[g] = e
+			}
+		}()
+	}
+	wg.Wait()
+	for _, e := range results {
+		require.NotNil(t, e)
+		requireBalanced(t, e)
+		assert.Equal(t, want, e)
+	}
+}
+
+func TestNewBuilderRefusesBadOptions(t *testing.T) {
+	m := frenchMapping()
+	m.VATCalculation, m.Labels.MaxLength = "per_invoice", -1
+	_, err := invoicesync.NewBuilder(m, frenchChart())
+	var me *invoicesync.MappingError
+	require.ErrorAs(t, err, &me)
+	require.Len(t, me.Problems, 2)
+	assert.Equal(t, "vat_calculation", me.Problems[0].Field)
+	assert.Equal(t, "labels", me.Problems[1].Field)
+	assert.ErrorIs(t, err, invoicesync.ErrMappingInvalid)
 }
