@@ -161,7 +161,6 @@ type pline struct {
 	mixed    bool // grouped lines with different descriptions
 	partner  bool
 	sideAcct bool // the account depends on the side: rounding or exchange
-	src      []int
 	srcCount int
 	lines    int // index of the single source line, -1 when several or none
 }
