@@ -224,11 +224,12 @@ func (s *build) unitsAt(d decimal.Decimal, code ErrorCode, line int, name string
 	if idx >= 0 {
 		field = fmt.Sprintf("%s[%d]%s", name, idx, suffix)
 	}
-	msg := fmt.Sprintf("%s has more decimals than %s allows (%d)", field, s.inv.Currency, s.ip)
 	if ok {
-		msg = field + " is too large"
+		return 0, s.fail(code, line, field, d.String(), "", field+" is too large",
+			"check "+field+" in the invoicing tool")
 	}
-	return 0, s.fail(code, line, field, d.String(), "", msg,
+	return 0, s.fail(code, line, field, d.String(), "",
+		fmt.Sprintf("%s has more decimals than %s allows (%d)", field, s.inv.Currency, s.ip),
 		fmt.Sprintf("correct %s in the invoicing tool: amounts in %s have at most %d decimals", field, s.inv.Currency, s.ip))
 }
 

@@ -458,6 +458,12 @@ func TestBuildEntryErrors(t *testing.T) {
 		inv.Totals = totals("0", "0", "0", "0", "0")
 		assert.ErrorIs(t, build(inv, frenchMapping()), invoicesync.ErrNothingToPost)
 	})
+	t.Run("an amount too large to add up exactly", func(t *testing.T) {
+		inv := newInvoice(line("1", "1", "12345678901234567.00", "S", "20"))
+		se := build(inv, frenchMapping())
+		assert.Equal(t, invoicesync.CodeLineValidation, se.Code)
+		assert.Equal(t, "NetAmount (BT-131) is too large", se.Message)
+	})
 	t.Run("unknown currency", func(t *testing.T) {
 		inv := newInvoice(line("1", "100", "100.00", "S", "20"))
 		inv.Currency = "XYZ"
