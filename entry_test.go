@@ -403,9 +403,8 @@ func TestBuildEntryErrors(t *testing.T) {
 		assert.Equal(t, "add a VAT code for purchase category S, rate 5.5 % in the mapping (purchase_vat)", se.Resolution)
 	})
 	t.Run("default account inactive names both accounts tried", func(t *testing.T) {
-		inv := newInvoice(line("1", "100", "100.00", "S", "20"))
+		inv := hundredAt20()
 		inv.Lines[0].AccountNumber = "7069"
-		inv.Totals = totals("100.00", "0", "100.00", "20.00", "120.00")
 		m := frenchMapping()
 		m.Accounts.SalesDefault = "7061"
 		se := build(inv, m)
@@ -416,8 +415,7 @@ func TestBuildEntryErrors(t *testing.T) {
 		assert.Equal(t, "no usable account for the line: tried 7069 (not in the ledger), 7061 (not active); the default account 7061 is not active", se.Message)
 	})
 	t.Run("default account missing", func(t *testing.T) {
-		inv := newInvoice(line("1", "100", "100.00", "S", "20"))
-		inv.Totals = totals("100.00", "0", "100.00", "20.00", "120.00")
+		inv := hundredAt20()
 		m := frenchMapping()
 		m.Accounts.SalesDefault = "7000"
 		se := build(inv, m)
@@ -425,8 +423,7 @@ func TestBuildEntryErrors(t *testing.T) {
 		assert.Equal(t, "7000", se.Value)
 	})
 	t.Run("journal per source journal: invoice not linked", func(t *testing.T) {
-		inv := newInvoice(line("1", "100", "100.00", "S", "20"))
-		inv.Totals = totals("100.00", "0", "100.00", "20.00", "120.00")
+		inv := hundredAt20()
 		m := frenchMapping()
 		m.Journals.BySource = map[string]string{"main": "VT"}
 		assert.ErrorIs(t, build(inv, m), invoicesync.ErrJournalNotLinked)
@@ -436,8 +433,7 @@ func TestBuildEntryErrors(t *testing.T) {
 		assert.Equal(t, "export", se.Value)
 	})
 	t.Run("mapped journal absent from the ledger", func(t *testing.T) {
-		inv := newInvoice(line("1", "100", "100.00", "S", "20"))
-		inv.Totals = totals("100.00", "0", "100.00", "20.00", "120.00")
+		inv := hundredAt20()
 		m := frenchMapping()
 		m.Journals.Sales = "VE"
 		se := build(inv, m)
@@ -445,8 +441,7 @@ func TestBuildEntryErrors(t *testing.T) {
 		assert.Equal(t, "VE", se.Value)
 	})
 	t.Run("mapped VAT code absent from the ledger", func(t *testing.T) {
-		inv := newInvoice(line("1", "100", "100.00", "S", "20"))
-		inv.Totals = totals("100.00", "0", "100.00", "20.00", "120.00")
+		inv := hundredAt20()
 		m := frenchMapping()
 		m.SalesVAT[0].Code = "X20"
 		se := build(inv, m)

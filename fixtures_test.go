@@ -94,6 +94,13 @@ func line(qty, price, net, category, r string) invoicesync.Line {
 	return l
 }
 
+// hundredAt20 is the plainest valid invoice: one line of 100.00 at 20 %.
+func hundredAt20() *invoicesync.Invoice {
+	inv := newInvoice(line("1", "100", "100.00", "S", "20"))
+	inv.Totals = totals("100.00", "0", "100.00", "20.00", "120.00")
+	return inv
+}
+
 // totals sets the declared totals; payable is gross.
 func totals(lineTotal, allowances, net, vat, gross string) invoicesync.Totals {
 	return invoicesync.Totals{
