@@ -52,6 +52,15 @@ const (
 	// CodeInvoiceValidation (ours): an invoice-level field other than amounts
 	// is unusable (unknown direction or kind, no issue date, no lines).
 	CodeInvoiceValidation ErrorCode = "ERROR_SYNC_INVOICE_VALIDATION"
+	// CodeChangedAfterSync (ours): the invoice was changed in the invoicing tool
+	// after its entry was posted, and the Syncer's policy is to report it.
+	CodeChangedAfterSync ErrorCode = "ERROR_SYNC_INVOICE_CHANGED_AFTER_SYNC"
+	// CodeLedgerFailure (ours): the accounting system failed or could not be
+	// reached while the invoice was being posted. Retryable when temporary.
+	CodeLedgerFailure ErrorCode = "ERROR_SYNC_INVOICE_LEDGER_FAILURE"
+	// CodeSourceFailure (ours): the invoicing tool failed or could not be
+	// reached while the invoice was being read. Retryable when temporary.
+	CodeSourceFailure ErrorCode = "ERROR_SYNC_INVOICE_SOURCE_FAILURE"
 )
 
 // sentinel is the error behind each code's Err variable. Its text is the code.
@@ -79,6 +88,9 @@ var (
 	ErrNothingToPost          error = &sentinel{CodeNothingToPost}          // see CodeNothingToPost
 	ErrMappingInvalid         error = &sentinel{CodeMappingInvalid}         // see CodeMappingInvalid
 	ErrInvoiceValidation      error = &sentinel{CodeInvoiceValidation}      // see CodeInvoiceValidation
+	ErrChangedAfterSync       error = &sentinel{CodeChangedAfterSync}       // see CodeChangedAfterSync
+	ErrLedgerFailure          error = &sentinel{CodeLedgerFailure}          // see CodeLedgerFailure
+	ErrSourceFailure          error = &sentinel{CodeSourceFailure}          // see CodeSourceFailure
 )
 
 // ordered lists the sentinels in the order Codes returns them.
@@ -87,7 +99,7 @@ var ordered = []error{
 	ErrAmountValidation, ErrContactNotFound, ErrJournalNotLinked, ErrLineValidation,
 	ErrMappingTaxRateNotFound, ErrPartnerValidation, ErrPDF, ErrMappingJournalNotFound,
 	ErrVATCodeNotFound, ErrCurrencyValidation, ErrNothingToPost, ErrMappingInvalid,
-	ErrInvoiceValidation,
+	ErrInvoiceValidation, ErrChangedAfterSync, ErrLedgerFailure, ErrSourceFailure,
 }
 
 // sentinels indexes ordered by code.

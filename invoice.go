@@ -102,6 +102,10 @@ type Invoice struct {
 	Attachments []AttachmentRef
 	// Metadata is free host data; the library copies it nowhere.
 	Metadata map[string]string
+	// Cursor is set by InvoiceSource.Changed: the source's opaque position to
+	// resume from once this invoice and every one before it are handled. It
+	// is not part of the invoice's content (see Fingerprint).
+	Cursor string
 }
 
 // Line is one invoice line (BG-25).

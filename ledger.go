@@ -19,8 +19,9 @@ import (
 //   - Report "not there" with an error wrapping ErrNotFound, an unknown
 //     account with ErrAccountNumberNotFound, an inactive one with
 //     ErrAccountNumberNotActive, an unknown VAT code with ErrVATCodeNotFound,
-//     an unbalanced entry with ErrUnbalanced, an unsupported operation with
-//     ErrNotSupported.
+//     a partner reference the ledger does not have (deleted since it was
+//     linked) with ErrPartnerNotFound, an unbalanced entry with ErrUnbalanced,
+//     an unsupported operation with ErrNotSupported.
 //   - Wrap ErrTemporary only when retrying the same call cannot do the work
 //     twice: the request certainly did not reach the ledger, or the call is a
 //     read, or it carries an idempotency key the ledger enforces. A PostEntry
@@ -59,7 +60,8 @@ type LedgerTarget interface {
 	// must balance (ErrUnbalanced otherwise, nothing recorded); every account
 	// must exist (ErrAccountNumberNotFound) and be active
 	// (ErrAccountNumberNotActive); every VAT code must exist
-	// (ErrVATCodeNotFound). When e.IdempotencyKey is set and an entry with that
+	// (ErrVATCodeNotFound); every line's partner must exist
+	// (ErrPartnerNotFound). When e.IdempotencyKey is set and an entry with that
 	// key exists already, PostEntry records nothing and returns the existing
 	// entry's reference with a nil error. When e.Draft is set and the target
 	// does not implement DraftPoster (or reports no draft support), it returns

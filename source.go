@@ -1,0 +1,50 @@
+package invoicesync
+
+import (
+	"context"
+	"iter"
+)
+
+// InvoiceSource is an invoicing tool invoices are read from. Adapters in
+// connector/... implement it; connector/memory has a fake one for tests.
+//
+// The contract, for adapter authors:
+//   - Report "not there" (an unknown invoice or contact) with an error
+//     wrapping ErrNotFound; wrap ErrTemporary when trying again later may
+//     succeed (a timeout, a 429 or 503). Every method is a read: the Syncer
+//     may retry any of them.
+//   - Honour ctx: once it is done, stop and return (or yield) ctx.Err().
+//   - Return invoices as the tool declares them; the Syncer checks them.
+//     Map the tool's statuses onto Status and its document types onto Kind.
+//
+// Implementations must be safe for concurrent use.
+type InvoiceSource interface {
+	// Changed streams the invoices created or changed since cursor, oldest
+	// change first, each with Invoice.Cursor set to the position to resume
+	// from after it. The empty cursor means from the beginning. An invoice
+	// changed several times may appear once, with its latest version. The
+	// stream is pulled one invoice at a time: an adapter pages through its
+	// API as the caller asks, and never holds every invoice in memory. A
+	// non-nil error ends the stream; the caller stops reading. Breaking out
+	// of the loop early must release what the stream holds.
+	Changed(ctx context.Context, cursor string) iter.Seq2[Invoice, error]
+
+	// Invoice returns the current version of the invoice id, with Cursor
+	// unset, or an error wrapping ErrNotFound when the tool no longer has it.
+	Invoice(ctx context.Context, id string) (Invoice, error)
+
+	// Contact resolves Invoice.ContactRef into the customer or supplier it
+	// names, or returns an error wrapping ErrNotFound when the tool has no
+	// such contact (the Syncer reports ERROR_SYNC_INVOICE_CONTACT_NOT_FOUND).
+	Contact(ctx context.Context, ref string) (Party, error)
+}
+
+// AttachmentFetcher is implemented by sources that can download an invoice's
+// attachments (its PDF). Without it, only attachments embedded in the invoice
+// (AttachmentRef.Data) can be sent to the ledger.
+type AttachmentFetcher interface {
+	// FetchAttachment returns the content of ref, an attachment of the
+	// invoice id, with its media type and file name. ErrNotFound when the
+	// tool has no such file; ErrTemporary when trying again may succeed.
+	FetchAttachment(ctx context.Context, invoiceID string, ref AttachmentRef) (Document, error)
+}
