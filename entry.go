@@ -975,6 +975,16 @@ func (s *build) assemble() error {
 // (or grouped per VAT code) and document-level amounts per VAT code. sign is
 // the sales-orientation sign: -1 for discounts, +1 for charges.
 func (s *build) sideLines(kind LineKind, field, account string, sign int64, group bool, lineAmt func(*srcLine) int64, docAmt func(*category) int64) error {
+	needed := false // the account is checked only when the invoice uses it
+	for i := range s.lines {
+		needed = needed || lineAmt(&s.lines[i]) != 0
+	}
+	for ci := range s.cats {
+		needed = needed || docAmt(&s.cats[ci]) != 0
+	}
+	if !needed {
+		return nil
+	}
 	if err := s.fixedAccount(field, account, 0); err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ func TestCodesAreDistinctAndPrefixed(t *testing.T) {
 		seen[c] = true
 		assert.ErrorIs(t, &invoicesync.SyncError{Code: c}, sentinelOf(c), string(c))
 	}
-	assert.Len(t, seen, 16)
+	assert.Len(t, seen, 19)
 }
 
 func sentinelOf(c invoicesync.ErrorCode) error {
@@ -88,7 +88,8 @@ func sentinelOf(c invoicesync.ErrorCode) error {
 		invoicesync.ErrLineValidation, invoicesync.ErrMappingTaxRateNotFound, invoicesync.ErrPartnerValidation,
 		invoicesync.ErrPDF, invoicesync.ErrMappingJournalNotFound, invoicesync.ErrVATCodeNotFound,
 		invoicesync.ErrCurrencyValidation, invoicesync.ErrNothingToPost, invoicesync.ErrMappingInvalid,
-		invoicesync.ErrInvoiceValidation,
+		invoicesync.ErrInvoiceValidation, invoicesync.ErrChangedAfterSync, invoicesync.ErrLedgerFailure,
+		invoicesync.ErrSourceFailure,
 	} {
 		if invoicesync.Code(e) == c {
 			return e

@@ -20,35 +20,46 @@ func rate(s string) decimal.NullDecimal { return decimal.NewNullDecimal(d(s)) }
 // frenchChart is the chart of a small French company, with the accounts the
 // SPEC's worked examples name.
 func frenchChart() *invoicesync.Chart {
+	return invoicesync.NewChart(frenchAccounts(), frenchVATCodes(), frenchJournals())
+}
+
+// frenchAccounts are frenchChart's accounts; 7061 is inactive.
+func frenchAccounts() []invoicesync.Account {
 	acc := func(n, name string) invoicesync.Account {
 		return invoicesync.Account{Number: n, Name: name, Active: true}
 	}
+	return []invoicesync.Account{
+		acc("411", "Clients"), acc("401", "Fournisseurs"), acc("706", "Prestations de services"),
+		acc("607", "Achats de marchandises"), acc("44571", "TVA collectée"), acc("44566", "TVA déductible"),
+		acc("445662", "TVA déductible intracommunautaire"), acc("4452", "TVA due intracommunautaire"),
+		acc("709", "Rabais, remises et ristournes accordés"), acc("609", "Rabais, remises et ristournes obtenus"),
+		acc("708", "Produits des activités annexes"), acc("758", "Produits divers de gestion courante"),
+		acc("658", "Charges diverses de gestion courante"), acc("766", "Gains de change"), acc("666", "Pertes de change"),
+		acc("4191", "Clients - avances reçues"), acc("7062", "Formation"),
+		{Number: "7061", Name: "Ancien compte de ventes", Active: false},
+	}
+}
+
+// frenchVATCodes are frenchChart's VAT codes.
+func frenchVATCodes() []invoicesync.VATCode {
 	vat := func(code, name, r string, dir invoicesync.Direction, account string) invoicesync.VATCode {
 		return invoicesync.VATCode{Code: code, Name: name, Rate: d(r), Direction: dir, Account: account, Active: true}
 	}
 	reverse := vat("AI20", "TVA autoliquidée 20 %", "20", invoicesync.Purchase, "445662")
 	reverse.ReverseCharge, reverse.DueAccount = true, "4452"
-	return invoicesync.NewChart(
-		[]invoicesync.Account{
-			acc("411", "Clients"), acc("401", "Fournisseurs"), acc("706", "Prestations de services"),
-			acc("607", "Achats de marchandises"), acc("44571", "TVA collectée"), acc("44566", "TVA déductible"),
-			acc("445662", "TVA déductible intracommunautaire"), acc("4452", "TVA due intracommunautaire"),
-			acc("709", "Rabais, remises et ristournes accordés"), acc("609", "Rabais, remises et ristournes obtenus"),
-			acc("708", "Produits des activités annexes"), acc("758", "Produits divers de gestion courante"),
-			acc("658", "Charges diverses de gestion courante"), acc("766", "Gains de change"), acc("666", "Pertes de change"),
-			acc("4191", "Clients - avances reçues"), acc("7062", "Formation"),
-			{Number: "7061", Name: "Ancien compte de ventes", Active: false},
-		},
-		[]invoicesync.VATCode{
-			vat("V20", "TVA 20 %", "20", invoicesync.Sales, "44571"), vat("V21", "TVA 21 %", "21", invoicesync.Sales, "44571"),
-			vat("V10", "TVA 10 %", "10", invoicesync.Sales, "44571"), vat("V55", "TVA 5,5 %", "5.5", invoicesync.Sales, "44571"),
-			vat("V0", "Exonéré 0 %", "0", invoicesync.Sales, "44571"), vat("V81", "MWST 8,1 %", "8.1", invoicesync.Sales, "44571"),
-			vat("V5", "VAT 5 %", "5", invoicesync.Sales, "44571"),
-			vat("A20", "TVA déductible 20 %", "20", invoicesync.Purchase, "44566"), reverse,
-			vat("ROUND", "Hors champ", "0", "", ""),
-		},
-		[]invoicesync.Journal{{Code: "VT", Name: "Ventes"}, {Code: "HA", Name: "Achats"}, {Code: "AV", Name: "Avoirs"}},
-	)
+	return []invoicesync.VATCode{
+		vat("V20", "TVA 20 %", "20", invoicesync.Sales, "44571"), vat("V21", "TVA 21 %", "21", invoicesync.Sales, "44571"),
+		vat("V10", "TVA 10 %", "10", invoicesync.Sales, "44571"), vat("V55", "TVA 5,5 %", "5.5", invoicesync.Sales, "44571"),
+		vat("V0", "Exonéré 0 %", "0", invoicesync.Sales, "44571"), vat("V81", "MWST 8,1 %", "8.1", invoicesync.Sales, "44571"),
+		vat("V5", "VAT 5 %", "5", invoicesync.Sales, "44571"),
+		vat("A20", "TVA déductible 20 %", "20", invoicesync.Purchase, "44566"), reverse,
+		vat("ROUND", "Hors champ", "0", "", ""),
+	}
+}
+
+// frenchJournals are frenchChart's journals.
+func frenchJournals() []invoicesync.Journal {
+	return []invoicesync.Journal{{Code: "VT", Name: "Ventes"}, {Code: "HA", Name: "Achats"}, {Code: "AV", Name: "Avoirs"}}
 }
 
 // frenchMapping maps every rate the tests use onto frenchChart.

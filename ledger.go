@@ -312,6 +312,8 @@ type Entry struct {
 	Kind Kind
 	// Partner is the ledger partner of the invoice, as passed to BuildEntry.
 	Partner PartnerRef
+	// Reverses is set on a reversal: the entry it cancels, every line mirrored.
+	Reverses EntryRef
 	// Lines are the entry lines, in a stable order: partner and prepayment,
 	// revenue or expense, discounts, charges, VAT, rounding, exchange.
 	Lines []EntryLine

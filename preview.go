@@ -1,0 +1,127 @@
+package invoicesync
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Preview is what a run would do with one invoice, and why.
+type Preview struct {
+	// Outcome is the outcome the run would give: status synchronized with
+	// action posted or reposted when an entry would be posted.
+	Outcome
+	// Entry is the entry that would be posted, with each line's decisions
+	// (EntryLine.AccountSource, Rule, Tried, VATRule, Explanation).
+	Entry *Entry
+	// Reversal is the entry that would be posted first to cancel the
+	// previous version's entry (policy RepostChanges).
+	Reversal *Entry
+	// Partner says which ledger partner the entry uses, or would create, and why.
+	Partner string
+	// Document is the file that would be attached, if any.
+	Document string
+	// Explanation is every decision, one sentence each, in order.
+	Explanation []string
+}
+
+// Preview is a dry run: what a run would post for the invoices ids, or, with
+// no ids, for every invoice the next Run would handle. It writes nothing —
+// not to the ledger (no entry, no partner, no attachment), not to the state
+// store — and downloads no attachment. It reads the ledger's chart and
+// partners and the source's invoices and contacts. Unlike Run it holds every
+// previewed entry in memory: preview in batches of ids when there are many.
+func (s *Syncer) Preview(ctx context.Context, ids ...string) ([]Preview, error) {
+	r, err := s.begin(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	var out []Preview
+	one := func(inv *Invoice) {
+		pv := Preview{}
+		if _, ok := r.process(ctx, inv, &pv); ok {
+			out = append(out, pv)
+		}
+	}
+	byID := func(id string) error {
+		inv, err := s.source.Invoice(ctx, id)
+		if err != nil {
+			return fmt.Errorf("invoicesync: reading invoice %s: %w", id, err)
+		}
+		one(&inv)
+		return nil
+	}
+	if len(ids) > 0 {
+		for _, id := range ids {
+			if err := byID(id); err != nil {
+				return out, err
+			}
+		}
+		return out, ctx.Err()
+	}
+	revisit, err := s.revisitIDs(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	cursor, err := s.store.Cursor(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("invoicesync: reading the cursor: %w", err)
+	}
+	for inv, err := range s.source.Changed(ctx, cursor) {
+		if err != nil {
+			return out, fmt.Errorf("invoicesync: reading changed invoices from the source: %w", err)
+		}
+		delete(revisit, inv.ID)
+		one(&inv)
+	}
+	for _, id := range sortedSet(revisit) {
+		if err := byID(id); err != nil {
+			return out, err
+		}
+	}
+	return out, ctx.Err()
+}
+
+// explainEntry says, line by line, how the entry was made.
+func explainEntry(e *Entry) []string {
+	out := []string{fmt.Sprintf("entry in journal %s dated %s, reference %s, key %s",
+		e.Journal, e.Date.Format("2006-01-02"), e.Reference, e.IdempotencyKey)}
+	for i := range e.Lines {
+		l := &e.Lines[i]
+		side := "credit"
+		if l.IsDebit() {
+			side = "debit"
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "line %d: %s %s %s on %s (%s)", i+1, side, l.Amount().StringFixed(e.Decimals), e.Currency, l.Account, l.Kind)
+		switch l.AccountSource {
+		case FromLine:
+			b.WriteString("; account given by the invoicing tool")
+		case FromRule:
+			fmt.Fprintf(&b, "; account from account rule %d", l.Rule)
+		case FromDefault:
+			b.WriteString("; the mapping's default account")
+		case FromMapping:
+			b.WriteString("; account fixed by the mapping")
+		case FromVATCode:
+			b.WriteString("; the VAT code's account")
+		}
+		if len(l.Tried) > 0 {
+			fmt.Fprintf(&b, " after %s could not be used", strings.Join(l.Tried, ", "))
+		}
+		if l.VATCode != "" {
+			fmt.Fprintf(&b, "; VAT code %s", l.VATCode)
+			if l.VATRule > 0 {
+				fmt.Fprintf(&b, " from VAT rule %d", l.VATRule)
+			}
+		}
+		if len(l.SourceLines) > 0 {
+			fmt.Fprintf(&b, "; invoice lines %v", l.SourceLines)
+		}
+		if l.Explanation != "" {
+			b.WriteString("; " + l.Explanation)
+		}
+		out = append(out, b.String())
+	}
+	return out
+}

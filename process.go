@@ -1,0 +1,543 @@
+package invoicesync
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/invoicesync/invoicesync/labels"
+)
+
+// process handles one invoice under its lock: it resolves an interrupted
+// posting, decides, builds, posts, attaches and stores the state. In a
+// preview it stops before writing anything and fills pv. stored is false
+// when the outcome could not be stored (ctx ended, or the store failed): the
+// invoice is then left as the previous stored state says, for the next run.
+func (r *run) process(ctx context.Context, inv *Invoice, pv *Preview) (o Outcome, stored bool) {
+	defer r.s.lock(inv.ID)()
+	st, err := r.s.store.Get(ctx, inv.ID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		if ctx.Err() == nil {
+			r.fail(err)
+		}
+		return Outcome{}, false
+	}
+	fp := Fingerprint(inv)
+	key := IdempotencyKey(r.s.cfg.SourceID, inv.ID, fp)
+	st.InvoiceID, st.Number, st.Direction = inv.ID, inv.Number, inv.Direction
+	if st.Fingerprint != fp {
+		st.Attempts = 0
+	}
+	st.Fingerprint = fp
+
+	// An earlier posting was interrupted: ask the ledger before anything else.
+	action := ActionNone
+	if st.Intent != nil {
+		found, err := r.resolveIntent(ctx, &st)
+		if err != nil {
+			if ctx.Err() != nil {
+				return Outcome{}, false
+			}
+			return r.stop(ctx, inv, &st, pv, r.ledgerError(inv, "checking whether an interrupted posting was recorded", err))
+		}
+		if found {
+			action = ActionRecovered
+		}
+	}
+
+	if st.Synced != nil && st.Synced.Fingerprint == fp {
+		if action == ActionNone {
+			action = ActionUnchanged
+		}
+		if pv != nil {
+			o := r.outcome(inv, &st, StateSynchronized)
+			o.Action = action
+			pv.Outcome = o
+			pv.Explanation = append(pv.Explanation, fmt.Sprintf("already synchronized as entry %s: nothing would be posted", refText(st.Synced.Ref)))
+			return o, true
+		}
+		return r.synchronized(ctx, inv, &st, action, nil)
+	}
+
+	if reason := r.skipReason(inv); reason != "" {
+		o := r.outcome(inv, &st, StateSkipped)
+		o.Message = reason
+		st.Message, st.Code, st.Resolution, st.Retryable = reason, "", "", false
+		return r.conclude(ctx, inv, &st, pv, o)
+	}
+
+	reverse := st.Synced != nil
+	if reverse && r.s.cfg.OnChange != RepostChanges {
+		return r.stop(ctx, inv, &st, pv, &SyncError{
+			Code: CodeChangedAfterSync, InvoiceID: inv.ID, InvoiceNumber: inv.Number, Value: fp, Expected: st.Synced.Fingerprint,
+			Message: fmt.Sprintf("the invoice was changed in the invoicing tool after its entry %s was posted", refText(st.Synced.Ref)),
+			Resolution: "correct entry " + refText(st.Synced.Ref) + " in the ledger by hand, or restore the invoice in the invoicing tool; " +
+				"to have changed invoices reversed and posted again, use the repost policy",
+		})
+	}
+
+	party, err := r.party(ctx, inv)
+	if err != nil {
+		return r.stopOn(ctx, inv, &st, pv, err)
+	}
+	choice, err := r.partnerChoice(ctx, inv, party)
+	if err != nil {
+		return r.stopOn(ctx, inv, &st, pv, err)
+	}
+	if pv != nil {
+		pv.Partner = choice.why
+	}
+
+	doc, wait, err := r.document(ctx, inv, pv != nil)
+	if err != nil {
+		return r.stopOn(ctx, inv, &st, pv, err)
+	}
+	if wait {
+		o := r.outcome(inv, &st, StateWaiting)
+		o.Message = "the invoice has no PDF yet"
+		o.Resolution = "add the PDF to the invoice in the invoicing tool: the next run synchronizes it " +
+			"(or allow synchronizing invoices without attachment in the mapping)"
+		o.Partner = choice.why
+		st.Code, st.Message, st.Resolution, st.Retryable = "", o.Message, o.Resolution, false
+		return r.conclude(ctx, inv, &st, pv, o)
+	}
+
+	entry, err := r.builder.Build(inv, choice.ref)
+	if err != nil {
+		if Code(err) == CodeNothingToPost {
+			o := r.outcome(inv, &st, StateSkipped)
+			o.Message = "every amount of the invoice is zero: there is nothing to post"
+			st.Code, st.Message, st.Resolution, st.Retryable = "", o.Message, "", false
+			return r.conclude(ctx, inv, &st, pv, o)
+		}
+		return r.stopOn(ctx, inv, &st, pv, err)
+	}
+	entry.IdempotencyKey = key
+	var rev *Entry
+	if reverse {
+		rev = r.reversal(st.Synced)
+	}
+
+	if pv != nil {
+		o := r.outcome(inv, &st, StateSynchronized)
+		o.Action, o.Key, o.Partner = ActionPosted, key, choice.why
+		if reverse {
+			o.Action = ActionReposted
+			pv.Reversal = rev
+			pv.Explanation = append(pv.Explanation, fmt.Sprintf(
+				"the invoice changed after entry %s was posted: that entry would be reversed first, every line mirrored", refText(st.Synced.Ref)))
+		}
+		pv.Outcome, pv.Entry = o, entry
+		pv.Explanation = append(pv.Explanation, explainEntry(entry)...)
+		if doc != nil {
+			pv.Document = doc.FileName
+			pv.Explanation = append(pv.Explanation, "document "+doc.FileName+" would be attached to the entry")
+		}
+		return o, true
+	}
+
+	if rev != nil {
+		in := &Intent{Key: rev.IdempotencyKey, Fingerprint: st.Synced.Fingerprint, Reversal: true, Entry: rev}
+		if o, stored, ok := r.post(ctx, inv, &st, in); !ok {
+			return o, stored
+		}
+	}
+	in := &Intent{Key: key, Fingerprint: fp, Entry: entry}
+	if o, stored, ok := r.post(ctx, inv, &st, in); !ok {
+		return o, stored
+	}
+	if reverse {
+		action = ActionReposted
+	} else {
+		action = ActionPosted
+	}
+	if doc == nil {
+		st.Synced.Attached = true
+	}
+	o, stored = r.synchronized(ctx, inv, &st, action, doc)
+	o.Partner = choice.why
+	return o, stored
+}
+
+// synchronized finishes an invoice whose entry is in the ledger: it attaches
+// the document if that is still to do, and stores the synchronized state.
+func (r *run) synchronized(ctx context.Context, inv *Invoice, st *State, action Action, doc *Document) (Outcome, bool) {
+	if !st.Synced.Attached {
+		if r.attach == nil {
+			st.Synced.Attached = true
+		} else {
+			if doc == nil {
+				var err error
+				if doc, _, err = r.document(ctx, inv, false); err != nil {
+					return r.stopOn(ctx, inv, st, nil, err)
+				}
+			}
+			if doc == nil {
+				st.Synced.Attached = true
+			} else if err := r.attachDocument(ctx, inv, st.Synced.Ref, doc); err != nil {
+				return r.stopOn(ctx, inv, st, nil, err)
+			} else {
+				st.Synced.Attached = true
+				if action == ActionUnchanged {
+					action = ActionAttached
+				}
+			}
+		}
+	}
+	o := r.outcome(inv, st, StateSynchronized)
+	o.Action, o.Entry, o.Key = action, st.Synced.Ref, st.Synced.Key
+	st.Code, st.Message, st.Resolution, st.Retryable, st.Attempts = "", "", "", false, 0
+	if action == ActionUnchanged && st.Status == StateSynchronized {
+		return o, true // nothing changed: no write
+	}
+	return o, r.save(ctx, st, &o)
+}
+
+// post records the intent, posts the entry and records the result. ok is
+// false when the invoice stops here (o and stored are then its outcome).
+func (r *run) post(ctx context.Context, inv *Invoice, st *State, in *Intent) (o Outcome, stored, ok bool) {
+	if ctx.Err() != nil {
+		return Outcome{}, false, false
+	}
+	in.At = r.s.cfg.Now()
+	st.Intent, st.Status = in, StatePending
+	if !r.put(ctx, st) {
+		return Outcome{}, false, false
+	}
+	var ref EntryRef
+	err := r.retry(ctx, func() (err error) {
+		ref, err = r.s.target.PostEntry(ctx, in.Entry)
+		return err
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return Outcome{}, false, false // pending with its intent: the next run asks the ledger
+		}
+		if refused(err) {
+			st.Intent = nil // the ledger's contract: nothing was recorded
+		}
+		o, stored = r.stop(ctx, inv, st, nil, r.ledgerError(inv, "posting the entry", err))
+		return o, stored, false
+	}
+	r.confirm(st, in, ref)
+	if in.Reversal {
+		// Record the reversal at once: if what follows fails, the next
+		// attempt must not reverse again (it would find it by key anyway).
+		if !r.put(ctx, st) {
+			return Outcome{}, false, false
+		}
+	}
+	return Outcome{}, true, true
+}
+
+// refused reports whether the ledger refused an entry in a way its contract
+// says recorded nothing.
+func refused(err error) bool {
+	for _, e := range []error{ErrUnbalanced, ErrNotSupported, ErrAccountNumberNotFound, ErrAccountNumberNotActive,
+		ErrVATCodeNotFound, ErrPartnerNotFound, ErrMappingJournalNotFound} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// resolveIntent asks the ledger whether the interrupted posting in st.Intent
+// was recorded; found or not, the intent is settled.
+func (r *run) resolveIntent(ctx context.Context, st *State) (found bool, err error) {
+	var ref EntryRef
+	err = r.retry(ctx, func() (err error) {
+		ref, err = r.s.target.FindEntry(ctx, st.Intent.Key)
+		return err
+	})
+	switch {
+	case err == nil:
+		if st.Intent.Reversal && st.Synced == nil { // already recorded: cannot happen with a sound store
+			st.Intent = nil
+			return false, nil
+		}
+		r.confirm(st, st.Intent, ref)
+		if !r.preview && !r.put(ctx, st) {
+			return false, ctx.Err()
+		}
+		return true, nil
+	case errors.Is(err, ErrNotFound):
+		st.Intent = nil
+		return false, nil
+	}
+	return false, err
+}
+
+// confirm records in st that the entry of in is in the ledger as ref.
+func (r *run) confirm(st *State, in *Intent, ref EntryRef) {
+	now := r.s.cfg.Now()
+	if in.Reversal {
+		st.Reversals = append(st.Reversals, Reversal{Of: st.Synced.Ref, OfKey: st.Synced.Key, Key: in.Key, Ref: ref, At: now})
+		st.Synced = nil
+	} else {
+		st.Synced = &SyncedVersion{Fingerprint: in.Fingerprint, Key: in.Key, Ref: ref, Entry: in.Entry, At: now}
+	}
+	st.Intent = nil
+}
+
+// reversal mirrors the entry of old: same lines, debit and credit swapped,
+// dated today, pointing at the entry it cancels.
+func (r *run) reversal(old *SyncedVersion) *Entry {
+	e := *old.Entry
+	e.Lines = make([]EntryLine, len(old.Entry.Lines))
+	for i, l := range old.Entry.Lines {
+		l.Debit, l.Credit = l.Credit, l.Debit
+		e.Lines[i] = l
+	}
+	now := r.s.cfg.Now()
+	e.Date = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	e.DueDate = time.Time{}
+	e.IdempotencyKey = reversalKey(old.Key)
+	e.Reverses = old.Ref
+	e.Draft = r.s.mapping.Draft
+	label := "Reversal of " + refText(old.Ref)
+	if old.Entry.Label != "" {
+		label += ": " + old.Entry.Label
+	}
+	e.Label = labels.Truncate(label, r.s.mapping.Labels.MaxLength)
+	return &e
+}
+
+// stopOn stops the invoice on err: a store failure stops the run, ctx's end
+// leaves the invoice as stored, anything else is the invoice's error.
+func (r *run) stopOn(ctx context.Context, inv *Invoice, st *State, pv *Preview, err error) (Outcome, bool) {
+	var se storeError
+	if errors.As(err, &se) {
+		r.fail(se.err)
+		return Outcome{}, false
+	}
+	if ctx.Err() != nil {
+		return Outcome{}, false
+	}
+	var sy *SyncError
+	if !errors.As(err, &sy) {
+		sy = &SyncError{Code: CodeLedgerFailure, InvoiceID: inv.ID, InvoiceNumber: inv.Number,
+			Message: "unexpected failure", Resolution: "the next run tries again", Err: err}
+	}
+	return r.stop(ctx, inv, st, pv, sy)
+}
+
+// stop records the invoice in error.
+func (r *run) stop(ctx context.Context, inv *Invoice, st *State, pv *Preview, err *SyncError) (Outcome, bool) {
+	o := r.failure(inv, st, err)
+	return r.conclude(ctx, inv, st, pv, o)
+}
+
+// conclude stores the state with outcome o, or fills the preview.
+func (r *run) conclude(ctx context.Context, _ *Invoice, st *State, pv *Preview, o Outcome) (Outcome, bool) {
+	if pv != nil {
+		pv.Outcome = o
+		if o.Message != "" {
+			pv.Explanation = append(pv.Explanation, o.Message)
+		}
+		return o, true
+	}
+	return o, r.save(ctx, st, &o)
+}
+
+// failure sets st in error for err and returns the outcome.
+func (r *run) failure(inv *Invoice, st *State, err *SyncError) Outcome {
+	if err.InvoiceID == "" {
+		err.InvoiceID = inv.ID
+	}
+	if err.InvoiceNumber == "" {
+		err.InvoiceNumber = inv.Number
+	}
+	st.Attempts++
+	st.Code, st.Message, st.Resolution, st.Retryable = err.Code, err.Error(), err.Resolution, err.Retryable()
+	o := r.outcome(inv, st, StateError)
+	o.Code, o.Message, o.Resolution, o.Retryable, o.Err = err.Code, st.Message, err.Resolution, st.Retryable, err
+	return o
+}
+
+// outcome starts the outcome of inv with status status, and sets st's status.
+func (r *run) outcome(inv *Invoice, st *State, status SyncStatus) Outcome {
+	st.Status = status
+	o := Outcome{InvoiceID: inv.ID, Number: inv.Number, Direction: inv.Direction, Status: status, Attempts: st.Attempts}
+	if st.Synced != nil {
+		o.Entry = st.Synced.Ref
+	}
+	return o
+}
+
+// save stores st; false when it could not be stored.
+func (r *run) save(ctx context.Context, st *State, o *Outcome) bool {
+	if r.preview {
+		return true
+	}
+	o.Attempts = st.Attempts
+	return r.put(ctx, st)
+}
+
+// put writes st even when ctx has just ended (what the ledger holds must be
+// recorded); a store failure stops the run.
+func (r *run) put(ctx context.Context, st *State) bool {
+	if r.preview {
+		return true
+	}
+	st.UpdatedAt = r.s.cfg.Now()
+	wctx, cancel := writeContext(ctx)
+	defer cancel()
+	if err := r.s.store.Put(wctx, *st); err != nil {
+		r.fail(err)
+		return false
+	}
+	return true
+}
+
+// storeError marks a state store failure inside a step, so that it stops the run.
+type storeError struct{ err error }
+
+func (e storeError) Error() string { return e.err.Error() }
+func (e storeError) Unwrap() error { return e.err }
+
+// skipReason says why inv is not to be synchronized, or "".
+func (r *run) skipReason(inv *Invoice) string {
+	m := &r.s.mapping
+	switch {
+	case inv.Direction.Valid() && !m.Scope.Includes(inv.Direction):
+		return fmt.Sprintf("out of scope: the mapping synchronizes %s invoices only", m.Scope)
+	case !m.StartDate.IsZero() && !inv.IssueDate.IsZero() && dateOf(inv.IssueDate) < dateOf(m.StartDate):
+		return fmt.Sprintf("issued on %s, before the synchronization start date %s",
+			inv.IssueDate.Format(time.DateOnly), m.StartDate.Format(time.DateOnly))
+	case !m.Eligible(inv.Status):
+		st := string(inv.Status)
+		if st == "" {
+			st = "(none)"
+		}
+		return fmt.Sprintf("status %s is not synchronized by the mapping", st)
+	}
+	return ""
+}
+
+// dateOf is t's calendar date in its own location, as a comparable string.
+func dateOf(t time.Time) string { return t.Format(time.DateOnly) }
+
+// ledgerError turns a ledger failure into the invoice's error.
+func (r *run) ledgerError(inv *Invoice, doing string, err error) *SyncError {
+	se := &SyncError{Code: Code(err), InvoiceID: inv.ID, InvoiceNumber: inv.Number, Err: err}
+	switch se.Code {
+	case CodeAccountNumberNotFound:
+		se.Message = "the ledger refused the entry: an account does not exist"
+		se.Resolution = "create the account in the ledger, or change the account in the mapping or the invoicing tool"
+	case CodeAccountNumberNotActive:
+		se.Message = "the ledger refused the entry: an account is not active"
+		se.Resolution = "activate the account in the ledger, or change the account in the mapping or the invoicing tool"
+	case CodeVATCodeNotFound:
+		se.Message = "the ledger refused the entry: a VAT code does not exist or is not active"
+		se.Resolution = "create or activate the VAT code in the ledger, or change the VAT mapping"
+	case CodePartnerNotFound:
+		se.Message = "the customer or supplier linked to this invoice's party no longer exists in the ledger"
+		se.Resolution = "restore the partner in the ledger, or unlink it (Syncer.UnlinkPartner) so that the next synchronization finds or creates it"
+	case CodeMappingJournalNotFound:
+		se.Message = "the ledger refused the entry: the journal does not exist"
+		se.Resolution = "create the journal in the ledger or map another one"
+	case "":
+		switch {
+		case errors.Is(err, ErrUnbalanced):
+			se.Code = CodeAmountValidation
+			se.Message = "the ledger says the entry does not balance"
+			se.Resolution = "report this invoice to the invoicesync maintainers"
+		case errors.Is(err, ErrNotSupported):
+			se.Code = CodeMappingInvalid
+			se.Message = "the ledger does not support what the entry asks (drafts?)"
+			se.Resolution = "check the mapping's draft option against the ledger's settings"
+		default:
+			se.Code = CodeLedgerFailure
+			se.Message = "the accounting system failed while " + doing
+			if Retryable(err) {
+				se.Resolution = "nothing to do if it passes: the next run tries again"
+			} else {
+				se.Resolution = "check the connection to the accounting system; the next attempt asks the ledger whether the entry was recorded before posting, so nothing is posted twice"
+			}
+		}
+	default:
+		se.Message = "the ledger refused the entry while " + doing
+		se.Resolution = "see the error's code"
+	}
+	return se
+}
+
+// document returns the invoice's document to attach, or wait when the
+// invoice must wait for one. With peek it is not downloaded (previews).
+func (r *run) document(ctx context.Context, inv *Invoice, peek bool) (doc *Document, wait bool, err error) {
+	if len(inv.Attachments) == 0 {
+		return nil, !r.s.mapping.SyncWithoutAttachment, nil
+	}
+	a := inv.Attachments[0]
+	for _, c := range inv.Attachments {
+		if isPDFName(c) {
+			a = c
+			break
+		}
+	}
+	name := a.FileName
+	if name == "" {
+		name = inv.Number + ".pdf"
+	}
+	if r.attach == nil || peek {
+		return &Document{FileName: name, MediaType: "application/pdf"}, false, nil
+	}
+	pdfErr := func(msg string, err error) *SyncError {
+		return &SyncError{Code: CodePDF, InvoiceID: inv.ID, InvoiceNumber: inv.Number, Field: "Attachments", Value: name,
+			Message: msg, Err: err,
+			Resolution: "check the invoice's PDF in the invoicing tool; the next run tries again"}
+	}
+	d := Document{FileName: name, MediaType: a.MediaType, Data: a.Data}
+	if len(d.Data) == 0 {
+		f, ok := r.s.source.(AttachmentFetcher)
+		if !ok {
+			return nil, false, pdfErr("the invoice's PDF is not embedded and the invoicing tool's connector cannot download attachments", nil)
+		}
+		err := r.retry(ctx, func() (err error) {
+			d, err = f.FetchAttachment(ctx, inv.ID, a)
+			return err
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, false, err
+			}
+			return nil, false, pdfErr("the invoice's PDF could not be downloaded", err)
+		}
+		if d.FileName == "" {
+			d.FileName = name
+		}
+	}
+	if !bytes.HasPrefix(d.Data, []byte("%PDF-")) {
+		return nil, false, pdfErr(fmt.Sprintf("the invoice's attachment %s is not a PDF", d.FileName), nil)
+	}
+	d.MediaType = "application/pdf"
+	return &d, false, nil
+}
+
+func isPDFName(a AttachmentRef) bool {
+	return strings.EqualFold(a.MediaType, "application/pdf") || strings.EqualFold(path.Ext(a.FileName), ".pdf")
+}
+
+// attachDocument attaches doc to the entry ref.
+func (r *run) attachDocument(ctx context.Context, inv *Invoice, ref EntryRef, doc *Document) error {
+	err := r.retry(ctx, func() error { return r.attach.Attach(ctx, ref, *doc) })
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	return &SyncError{Code: CodePDF, InvoiceID: inv.ID, InvoiceNumber: inv.Number, Field: "Attachments", Value: doc.FileName,
+		Message:    fmt.Sprintf("the entry %s was posted but its PDF could not be attached", refText(ref)),
+		Resolution: "nothing to do if it passes: the next attempt attaches the PDF without posting again", Err: err}
+}
+
+// refText names an entry for people: its number, else its id.
+func refText(ref EntryRef) string {
+	if ref.Number != "" {
+		return ref.Number
+	}
+	return ref.ID
+}

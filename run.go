@@ -1,0 +1,275 @@
+package invoicesync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// run is one Run, SyncInvoice, RetryFailed or Preview: the chart fetched
+// once, the builder, the partner and contact caches, and the report.
+type run struct {
+	s        *Syncer
+	ctx      context.Context // the run's context: cancelled on a store failure
+	cancel   context.CancelCauseFunc
+	preview  bool
+	chart    *Chart
+	builder  *Builder
+	attach   Attacher
+	partners flight[partnerChoice]
+	contacts flight[Party]
+
+	mu       sync.Mutex
+	report   Report
+}
+
+// begin fetches the chart once for the run and prepares the builder.
+func (s *Syncer) begin(ctx context.Context, preview bool) (*run, error) {
+	chart, err := LoadChart(ctx, s.target)
+	if err != nil {
+		return nil, fmt.Errorf("invoicesync: reading the ledger's chart: %w", err)
+	}
+	b, err := NewBuilder(&s.mapping, chart)
+	if err != nil {
+		return nil, err
+	}
+	if s.mapping.Draft {
+		if d, ok := s.target.(DraftPoster); !ok || !d.SupportsDrafts() {
+			return nil, &MappingError{Problems: []*SyncError{{
+				Code: CodeMappingInvalid, Field: "draft", Value: "true",
+				Message:    "the mapping posts entries as drafts, and this ledger cannot keep drafts",
+				Resolution: "turn off draft posting in the mapping, or enable drafts in the ledger",
+			}}}
+		}
+	}
+	rctx, cancel := context.WithCancelCause(ctx)
+	r := &run{s: s, ctx: rctx, cancel: cancel, preview: preview, chart: chart, builder: b, attach: s.attacher()}
+	r.report = Report{
+		Started: s.cfg.Now(), Statuses: map[SyncStatus]int{}, Actions: map[Action]int{}, Codes: map[ErrorCode]int{},
+	}
+	return r, nil
+}
+
+// job is one invoice to handle: streamed (inv set, tracked by the
+// watermark) or to read by id.
+type job struct {
+	inv *Invoice
+	id  string
+	seq int
+	wm  *watermark
+}
+
+// pool runs feed, which sends jobs, with Concurrency workers handling them.
+// It returns feed's error once every job sent is handled.
+func (r *run) pool(_ context.Context, feed func(send func(job) bool) error) error {
+	jobs := make(chan job)
+	var wg sync.WaitGroup
+	for range r.s.cfg.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				r.handle(r.ctx, j)
+			}
+		}()
+	}
+	err := feed(func(j job) bool {
+		select {
+		case jobs <- j:
+			return true
+		case <-r.ctx.Done():
+			return false
+		}
+	})
+	close(jobs)
+	wg.Wait()
+	return err
+}
+
+// finish closes the report and returns the run's error: a store failure
+// first, then ctx's end, then err.
+func (r *run) finish(ctx context.Context, err error) (*Report, error) {
+	r.cancel(nil)
+	rep := &r.report
+	rep.Duration = r.s.cfg.Now().Sub(rep.Started)
+	if cause := context.Cause(r.ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		err = cause
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	r.s.cfg.Logger.Info("invoicesync: run finished", "invoices", rep.Invoices,
+		"synchronized", rep.Statuses[StateSynchronized], "error", rep.Statuses[StateError],
+		"waiting", rep.Statuses[StateWaiting], "skipped", rep.Statuses[StateSkipped],
+		"duration", rep.Duration, "failed", err != nil)
+	return rep, err
+}
+
+// fail stops the run because the state store failed: without it, exactly
+// once cannot be kept.
+func (r *run) fail(err error) {
+	r.cancel(fmt.Errorf("invoicesync: state store: %w", err))
+}
+
+// handle reads the invoice when needed, handles it, and records the outcome.
+func (r *run) handle(ctx context.Context, j job) {
+	if ctx.Err() != nil {
+		return
+	}
+	inv := j.inv
+	if inv == nil {
+		var err error
+		inv, err = r.read(ctx, j.id)
+		if err != nil {
+			return
+		}
+	}
+	o, stored := r.process(ctx, inv, nil)
+	if !stored {
+		return
+	}
+	if j.wm != nil {
+		j.wm.mark(j.seq, inv.Cursor)
+	}
+	r.record(ctx, inv, o)
+}
+
+// read fetches one invoice the store knows by id. An invoice the source no
+// longer has is skipped, unless an entry of it may be in the ledger; other
+// failures leave the invoice in error.
+func (r *run) read(ctx context.Context, id string) (*Invoice, error) {
+	var inv Invoice
+	err := r.retry(ctx, func() (err error) {
+		inv, err = r.s.source.Invoice(ctx, id)
+		return err
+	})
+	if err == nil {
+		return &inv, nil
+	}
+	if ctx.Err() != nil {
+		return nil, err
+	}
+	stub := &Invoice{ID: id}
+	st, serr := r.s.store.Get(ctx, id)
+	if serr != nil && !errors.Is(serr, ErrNotFound) {
+		r.fail(serr)
+		return nil, serr
+	}
+	if serr != nil {
+		return nil, err // never synchronized: nothing to record
+	}
+	stub.Number, stub.Direction = st.Number, st.Direction
+	var o Outcome
+	if errors.Is(err, ErrNotFound) && st.Intent == nil && st.Synced == nil {
+		o = r.outcome(stub, &st, StateSkipped)
+		o.Message = "the invoice is no longer in the invoicing tool"
+	} else {
+		o = r.failure(stub, &st, &SyncError{
+			Code: CodeSourceFailure, InvoiceID: id, InvoiceNumber: st.Number,
+			Message:    "the invoice could not be read from the invoicing tool",
+			Resolution: "check the connection to the invoicing tool; the next run tries again", Err: err,
+		})
+	}
+	if !r.save(ctx, &st, &o) {
+		return nil, err
+	}
+	r.record(ctx, stub, o)
+	return nil, err
+}
+
+// record adds the outcome to the report and tells the notifier.
+func (r *run) record(ctx context.Context, inv *Invoice, o Outcome) {
+	r.mu.Lock()
+	rep := &r.report
+	rep.Invoices++
+	rep.Statuses[o.Status]++
+	if o.Action != ActionNone {
+		rep.Actions[o.Action]++
+	}
+	if o.Code != "" {
+		rep.Codes[o.Code]++
+	}
+	if !r.s.cfg.CountsOnly {
+		rep.Outcomes = append(rep.Outcomes, o)
+	}
+	r.mu.Unlock()
+
+	log := r.s.cfg.Logger
+	switch o.Status {
+	case StateError:
+		log.Warn("invoicesync: invoice not synchronized", "invoice", o.InvoiceID, "number", o.Number,
+			"code", o.Code, "retryable", o.Retryable, "attempts", o.Attempts, "error", o.Message)
+	default:
+		log.Info("invoicesync: invoice handled", "invoice", o.InvoiceID, "number", o.Number,
+			"status", o.Status, "action", o.Action, "entry", o.Entry.ID)
+	}
+	notify := o.Status == StateError || o.Status == StateWaiting ||
+		(o.Status == StateSynchronized && o.Action != ActionUnchanged && o.Action != ActionNone)
+	if notify && r.s.cfg.Notifier != nil {
+		r.s.cfg.Notifier.Notify(ctx, Notification{Outcome: o, Invoice: inv})
+	}
+}
+
+// retry calls fn until it succeeds, fails for good, or fails temporarily
+// MaxAttempts times, waiting RetryDelay, then twice as long, in between.
+func (r *run) retry(ctx context.Context, fn func() error) error {
+	delay := r.s.cfg.RetryDelay
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		if err == nil || !Retryable(err) || attempt >= r.s.cfg.MaxAttempts {
+			return err
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+		delay *= 2
+	}
+}
+
+// flight shares the result of one call per key among the invoices of a run
+// that need it at the same time, and caches it for the rest of the run. A
+// failure that may pass (temporary, or ctx ended) is not cached.
+type flight[T any] struct {
+	mu    sync.Mutex
+	calls map[string]*flightCall[T]
+}
+
+type flightCall[T any] struct {
+	done chan struct{}
+	val  T
+	err  error
+}
+
+func (f *flight[T]) do(ctx context.Context, key string, fn func() (T, error)) (T, error) {
+	f.mu.Lock()
+	if f.calls == nil {
+		f.calls = map[string]*flightCall[T]{}
+	}
+	if c, ok := f.calls[key]; ok {
+		f.mu.Unlock()
+		select {
+		case <-c.done:
+			return c.val, c.err
+		case <-ctx.Done():
+			var zero T
+			return zero, ctx.Err()
+		}
+	}
+	c := &flightCall[T]{done: make(chan struct{})}
+	f.calls[key] = c
+	f.mu.Unlock()
+	c.val, c.err = fn()
+	if c.err != nil && (Retryable(c.err) || ctx.Err() != nil || Code(c.err) == "") {
+		f.mu.Lock()
+		delete(f.calls, key)
+		f.mu.Unlock()
+	}
+	close(c.done)
+	return c.val, c.err
+}

@@ -1,0 +1,507 @@
+package invoicesync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// ChangePolicy says what the Syncer does with an invoice changed in the
+// source after its entry was posted.
+type ChangePolicy string
+
+// The policies. The empty ChangePolicy means ReportChanges.
+const (
+	// ReportChanges leaves the posted entry alone and reports the invoice in
+	// error with ERROR_SYNC_INVOICE_CHANGED_AFTER_SYNC, for a person to decide.
+	ReportChanges ChangePolicy = "report"
+	// RepostChanges posts a reversal of the old entry, then the new version's
+	// entry; both are idempotent.
+	RepostChanges ChangePolicy = "repost"
+)
+
+// Config tunes a Syncer. The zero value is usable except for SourceID.
+type Config struct {
+	// SourceID names the source: the invoicing tool and the account in it
+	// (e.g. "acme-invoicing/tenant-42"). It is part of every idempotency key,
+	// so it must never change for a given source, and two sources posting to
+	// the same ledger must have different ones. Required.
+	SourceID string
+	// Concurrency is how many invoices are handled at once. Zero: 4.
+	Concurrency int
+	// Limiter limits the rate of calls to the ledger (a token bucket). Share
+	// one Limiter among the Syncers that use the same ledger account. Nil: no limit.
+	Limiter *rate.Limiter
+	// Notifier is told every outcome (synchronized, error, waiting). Nil: nobody.
+	Notifier Notifier
+	// Now is the clock, for state times and reversal dates. Nil: time.Now.
+	Now func() time.Time
+	// Logger receives one line per outcome and per run. It never receives a
+	// secret. Nil: nothing is logged.
+	Logger *slog.Logger
+	// OnChange is the policy for invoices changed after they were
+	// synchronized. Empty: ReportChanges.
+	OnChange ChangePolicy
+	// MaxAttempts is how many times a call that failed temporarily (a 429, a
+	// 503, a timeout) is made within one run before the invoice is left in
+	// error for the next run. Zero: 3.
+	MaxAttempts int
+	// RetryDelay is the wait before the second attempt; it doubles after each
+	// further failure. Zero: 500 ms.
+	RetryDelay time.Duration
+	// CountsOnly makes Run's Report keep counts but no per-invoice outcomes,
+	// so that a run over millions of invoices uses constant memory.
+	CountsOnly bool
+}
+
+// Notifier is told the outcome of each invoice a run synchronizes, fails or
+// sets waiting; the host sends the e-mail or webhook. Notify is called from
+// the Syncer's workers, possibly concurrently, after the outcome is stored.
+// It should return quickly.
+type Notifier interface {
+	Notify(ctx context.Context, n Notification)
+}
+
+// NotifierFunc adapts a function to a Notifier.
+type NotifierFunc func(ctx context.Context, n Notification)
+
+// Notify calls f.
+func (f NotifierFunc) Notify(ctx context.Context, n Notification) { f(ctx, n) }
+
+// Notification is what a Notifier receives.
+type Notification struct {
+	// Outcome is the invoice's outcome: status, code, message, resolution.
+	Outcome
+	// Invoice is the invoice as read from the source.
+	Invoice *Invoice
+}
+
+// Action says what a run did to the ledger for one invoice.
+type Action string
+
+// The actions.
+const (
+	// ActionNone: nothing was written to the ledger.
+	ActionNone Action = ""
+	// ActionPosted: the entry was posted.
+	ActionPosted Action = "posted"
+	// ActionRecovered: an earlier attempt had posted the entry but its answer
+	// was lost; the entry was found by its idempotency key and recorded.
+	ActionRecovered Action = "recovered"
+	// ActionReposted: the invoice had changed; the old entry was reversed and
+	// the new one posted (policy RepostChanges).
+	ActionReposted Action = "reposted"
+	// ActionAttached: the entry was already posted; its document was attached now.
+	ActionAttached Action = "attached"
+	// ActionUnchanged: the invoice was already synchronized as it is.
+	ActionUnchanged Action = "unchanged"
+)
+
+// Outcome is what happened to one invoice in a run.
+type Outcome struct {
+	// InvoiceID is the invoice's id in the source.
+	InvoiceID string
+	// Number is the invoice number.
+	Number string
+	// Direction is sales or purchase.
+	Direction Direction
+	// Status is the invoice's status after the run.
+	Status SyncStatus
+	// Action is what the run did to the ledger.
+	Action Action
+	// Entry is the entry in the ledger, when synchronized.
+	Entry EntryRef
+	// Key is the idempotency key of the invoice version.
+	Key string
+	// Partner says which ledger partner was used and why.
+	Partner string
+	// Code is the error code (status error).
+	Code ErrorCode
+	// Message says what failed, or why the invoice waits or is skipped.
+	Message string
+	// Resolution says what a person can do.
+	Resolution string
+	// Retryable is true when the failure was temporary.
+	Retryable bool
+	// Attempts counts the failed attempts of this invoice version.
+	Attempts int
+	// Err is the error, when the status is error.
+	Err error
+}
+
+// Report sums up a run.
+type Report struct {
+	// Started is when the run began.
+	Started time.Time
+	// Duration is how long it took.
+	Duration time.Duration
+	// Invoices is how many invoices were handled.
+	Invoices int
+	// Statuses counts the invoices by status after the run.
+	Statuses map[SyncStatus]int
+	// Actions counts the invoices by action.
+	Actions map[Action]int
+	// Codes counts the failures by error code.
+	Codes map[ErrorCode]int
+	// Outcomes are the invoices' outcomes in completion order; empty with Config.CountsOnly.
+	Outcomes []Outcome
+	// Cursor is the source cursor saved for the next run.
+	Cursor string
+}
+
+// Outcome returns the outcome of the invoice id, if the report kept it.
+func (r *Report) Outcome(id string) (Outcome, bool) {
+	for _, o := range r.Outcomes {
+		if o.InvoiceID == id {
+			return o, true
+		}
+	}
+	return Outcome{}, false
+}
+
+// Syncer synchronizes one source's invoices into one ledger, exactly once
+// (SPEC §9). Make one per host customer and connection with NewSyncer; its
+// methods are safe for concurrent use, and an invoice is never handled by two
+// of them at the same time. Two processes must not run Syncers on the same
+// StateStore at the same time: the store is not a distributed lock.
+type Syncer struct {
+	source  InvoiceSource
+	target  LedgerTarget
+	mapping Mapping
+	store   StateStore
+	cfg     Config
+	seed    maphash.Seed
+	locks   [64]sync.Mutex
+}
+
+// NewSyncer checks its arguments and returns a Syncer. The mapping is copied:
+// later changes to m do not affect the Syncer. A nil store means a new
+// MemoryStore. The error is a *MappingError when the mapping's options are
+// malformed (its accounts are checked against the ledger at each run).
+func NewSyncer(source InvoiceSource, target LedgerTarget, m *Mapping, store StateStore, cfg Config) (*Syncer, error) {
+	switch {
+	case source == nil:
+		return nil, errors.New("invoicesync: NewSyncer needs a source")
+	case target == nil:
+		return nil, errors.New("invoicesync: NewSyncer needs a target")
+	case m == nil:
+		return nil, errors.New("invoicesync: NewSyncer needs a mapping")
+	case cfg.SourceID == "":
+		return nil, errors.New("invoicesync: Config.SourceID is required: it keeps the idempotency keys of different sources apart")
+	}
+	switch cfg.OnChange {
+	case "", ReportChanges, RepostChanges:
+	default:
+		return nil, fmt.Errorf("invoicesync: unknown Config.OnChange %q (use %q or %q)", cfg.OnChange, ReportChanges, RepostChanges)
+	}
+	if _, err := NewBuilder(m, NewChart(nil, nil, nil)); err != nil {
+		return nil, err
+	}
+	if store == nil {
+		store = NewMemoryStore()
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 4
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 3
+	}
+	if cfg.RetryDelay <= 0 {
+		cfg.RetryDelay = 500 * time.Millisecond
+	}
+	s := &Syncer{source: source, mapping: *m, store: store, cfg: cfg, seed: maphash.MakeSeed()}
+	s.target = target
+	if cfg.Limiter != nil {
+		s.target = &limitedTarget{LedgerTarget: target, lim: cfg.Limiter}
+	}
+	return s, nil
+}
+
+// Run is one incremental run: every invoice changed in the source since the
+// last run's cursor, then the invoices left waiting, pending or in a
+// temporary error. It returns when every invoice is handled or ctx is done.
+//
+// The error is about the run, not an invoice: the ledger's chart could not be
+// read, the mapping is unusable, the source's stream or the store failed, or
+// ctx ended. Invoice failures are in the Report. When ctx ends, invoices in
+// flight are left in a state the next run resumes from, and the cursor only
+// moves past invoices whose outcome was stored.
+func (s *Syncer) Run(ctx context.Context) (*Report, error) {
+	r, err := s.begin(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	revisit, err := s.revisitIDs(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	cursor, err := s.store.Cursor(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("invoicesync: reading the cursor: %w", err)
+	}
+	wm := &watermark{done: map[int]string{}, cursor: cursor}
+	ferr := r.pool(ctx, func(send func(job) bool) error {
+		seq := 0
+		for inv, err := range s.source.Changed(ctx, cursor) {
+			if err != nil {
+				return fmt.Errorf("invoicesync: reading changed invoices from the source: %w", err)
+			}
+			delete(revisit, inv.ID)
+			if !send(job{inv: &inv, seq: seq, wm: wm}) {
+				return nil
+			}
+			seq++
+		}
+		for _, id := range sortedSet(revisit) {
+			if !send(job{id: id}) {
+				return nil
+			}
+		}
+		return nil
+	})
+	if wm.cursor != cursor {
+		wctx, cancel := writeContext(ctx)
+		defer cancel()
+		if err := s.store.SetCursor(wctx, wm.cursor); err != nil && ferr == nil {
+			ferr = fmt.Errorf("invoicesync: saving the cursor: %w", err)
+		}
+	}
+	r.report.Cursor = wm.cursor
+	return r.finish(ctx, ferr)
+}
+
+// SyncInvoice synchronizes the invoice id now ("deposit now"), whatever its
+// state: an invoice in error is tried again. The error is non-nil when the
+// invoice ends in error (it is then Outcome.Err), or when the run could not
+// start or the invoice could not be read (an unknown id wraps ErrNotFound).
+func (s *Syncer) SyncInvoice(ctx context.Context, id string) (Outcome, error) {
+	r, err := s.begin(ctx, false)
+	if err != nil {
+		return Outcome{}, err
+	}
+	var inv Invoice
+	err = r.retry(ctx, func() (err error) {
+		inv, err = s.source.Invoice(ctx, id)
+		return err
+	})
+	if err != nil {
+		r.finish(ctx, nil)
+		return Outcome{}, fmt.Errorf("invoicesync: reading invoice %s from the source: %w", id, err)
+	}
+	r.handle(ctx, job{inv: &inv})
+	rep, err := r.finish(ctx, nil)
+	if err != nil {
+		return Outcome{}, err
+	}
+	o, ok := rep.Outcome(id)
+	if !ok {
+		return Outcome{}, fmt.Errorf("invoicesync: invoice %s was not handled", id)
+	}
+	if o.Status == StateError {
+		return o, o.Err
+	}
+	return o, nil
+}
+
+// RetryFailed tries again every invoice in error, temporary or not, and every
+// invoice left pending. It does not read the source's changes.
+func (s *Syncer) RetryFailed(ctx context.Context) (*Report, error) {
+	r, err := s.begin(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := s.revisitIDs(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	ferr := r.pool(ctx, func(send func(job) bool) error {
+		for _, id := range sortedSet(ids) {
+			if !send(job{id: id}) {
+				return nil
+			}
+		}
+		return nil
+	})
+	return r.finish(ctx, ferr)
+}
+
+// UnlinkPartner forgets the ledger partner linked to the source party
+// sourceID, so that the next synchronization of its invoices matches or
+// creates one again: the way out of ERROR_SYNC_INVOICE_PARTNER_NOT_FOUND when
+// the partner was deleted in the ledger on purpose.
+func (s *Syncer) UnlinkPartner(ctx context.Context, role PartnerRole, sourceID string) error {
+	return s.store.SetPartnerLink(ctx, role, sourceID, PartnerRef{})
+}
+
+// State returns the synchronization state of the invoice id, or ErrNotFound.
+func (s *Syncer) State(ctx context.Context, id string) (State, error) {
+	return s.store.Get(ctx, id)
+}
+
+// revisitIDs lists the invoices a run takes up again besides the source's
+// changes: waiting, pending and temporary errors; with all, every error.
+func (s *Syncer) revisitIDs(ctx context.Context, all bool) (map[string]struct{}, error) {
+	ids := map[string]struct{}{}
+	statuses := []SyncStatus{StateWaiting, StatePending, StateError}
+	if all {
+		statuses = []SyncStatus{StatePending, StateError}
+	}
+	for st, err := range s.store.List(ctx, statuses...) {
+		if err != nil {
+			return nil, fmt.Errorf("invoicesync: listing states: %w", err)
+		}
+		if all || st.Status != StateError || st.Retryable {
+			ids[st.InvoiceID] = struct{}{}
+		}
+	}
+	return ids, nil
+}
+
+func sortedSet(m map[string]struct{}) []string {
+	ids := make([]string, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// lock serialises the handling of one invoice within the Syncer.
+func (s *Syncer) lock(id string) func() {
+	mu := &s.locks[maphash.String(s.seed, id)%uint64(len(s.locks))]
+	mu.Lock()
+	return mu.Unlock
+}
+
+// writeContext is the context of a state write that must happen even when
+// the run's context has just ended: recording what the ledger already holds.
+func writeContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+}
+
+// watermark tracks the source cursor: it moves past an invoice only once the
+// invoice and every one streamed before it have their outcome stored.
+type watermark struct {
+	mu     sync.Mutex
+	next   int
+	done   map[int]string
+	cursor string
+}
+
+func (w *watermark) mark(seq int, cursor string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.done[seq] = cursor
+	for {
+		c, ok := w.done[w.next]
+		if !ok {
+			return
+		}
+		delete(w.done, w.next)
+		w.next++
+		if c != "" {
+			w.cursor = c
+		}
+	}
+}
+
+// limitedTarget waits for the rate limiter before every call to the ledger.
+type limitedTarget struct {
+	LedgerTarget
+	lim *rate.Limiter
+}
+
+func (t *limitedTarget) Accounts(ctx context.Context) ([]Account, error) {
+	if err := t.lim.Wait(ctx); err != nil {
+		return nil, err
+	}
+	return t.LedgerTarget.Accounts(ctx)
+}
+
+func (t *limitedTarget) VATCodes(ctx context.Context) ([]VATCode, error) {
+	if err := t.lim.Wait(ctx); err != nil {
+		return nil, err
+	}
+	return t.LedgerTarget.VATCodes(ctx)
+}
+
+func (t *limitedTarget) Journals(ctx context.Context) ([]Journal, error) {
+	if err := t.lim.Wait(ctx); err != nil {
+		return nil, err
+	}
+	return t.LedgerTarget.Journals(ctx)
+}
+
+func (t *limitedTarget) FindPartners(ctx context.Context, q PartnerQuery) ([]Partner, error) {
+	if err := t.lim.Wait(ctx); err != nil {
+		return nil, err
+	}
+	return t.LedgerTarget.FindPartners(ctx, q)
+}
+
+func (t *limitedTarget) CreatePartner(ctx context.Context, p Partner) (PartnerRef, error) {
+	if err := t.lim.Wait(ctx); err != nil {
+		return PartnerRef{}, err
+	}
+	return t.LedgerTarget.CreatePartner(ctx, p)
+}
+
+func (t *limitedTarget) PostEntry(ctx context.Context, e *Entry) (EntryRef, error) {
+	if err := t.lim.Wait(ctx); err != nil {
+		return EntryRef{}, err
+	}
+	return t.LedgerTarget.PostEntry(ctx, e)
+}
+
+func (t *limitedTarget) FindEntry(ctx context.Context, key string) (EntryRef, error) {
+	if err := t.lim.Wait(ctx); err != nil {
+		return EntryRef{}, err
+	}
+	return t.LedgerTarget.FindEntry(ctx, key)
+}
+
+// SupportsDrafts passes the wrapped target's answer through.
+func (t *limitedTarget) SupportsDrafts() bool {
+	d, ok := t.LedgerTarget.(DraftPoster)
+	return ok && d.SupportsDrafts()
+}
+
+// attacher returns the target's Attacher, rate limited, or nil.
+func (s *Syncer) attacher() Attacher {
+	if lt, ok := s.target.(*limitedTarget); ok {
+		a, ok := lt.LedgerTarget.(Attacher)
+		if !ok {
+			return nil
+		}
+		return AttacherFunc(func(ctx context.Context, ref EntryRef, doc Document) error {
+			if err := lt.lim.Wait(ctx); err != nil {
+				return err
+			}
+			return a.Attach(ctx, ref, doc)
+		})
+	}
+	a, _ := s.target.(Attacher)
+	return a
+}
+
+// AttacherFunc adapts a function to an Attacher.
+type AttacherFunc func(ctx context.Context, ref EntryRef, doc Document) error
+
+// Attach calls f.
+func (f AttacherFunc) Attach(ctx context.Context, ref EntryRef, doc Document) error {
+	return f(ctx, ref, doc)
+}
