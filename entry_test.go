@@ -613,3 +613,24 @@ func TestNewBuilderRefusesBadOptions(t *testing.T) {
 	assert.Equal(t, "labels", me.Problems[1].Field)
 	assert.ErrorIs(t, err, invoicesync.ErrMappingInvalid)
 }
+
+func TestUnusedDiscountAndChargeAccountsAreNotChecked(t *testing.T) {
+	// The mapping's discount and charge accounts are inactive, and this
+	// invoice has neither discount nor charge: it must not fail on them.
+	m := frenchMapping()
+	m.Accounts.SalesDiscount, m.Accounts.SalesCharge = "7061", "7061"
+	e := build(t, hundredAt20(), m)
+	assertLines(t, e, []want{
+		{"411", "D", "120.00", "", invoicesync.KindPartner},
+		{"706", "C", "100.00", "V20", invoicesync.KindRevenue},
+		{"44571", "C", "20.00", "V20", invoicesync.KindVAT},
+	})
+
+	withCharge := hundredAt20()
+	withCharge.Charges = []invoicesync.AllowanceCharge{{Amount: d("10.00"), Reason: "Shipping", VATCategory: "S", VATRate: rate("20")}}
+	withCharge.Totals = totals("100.00", "0", "110.00", "22.00", "132.00")
+	withCharge.Totals.ChargeTotal = d("10.00")
+	_, err := invoicesync.BuildEntry(withCharge, m, frenchChart(), invoicesync.PartnerRef{ID: "P1"})
+	require.ErrorIs(t, err, invoicesync.ErrAccountNumberNotActive)
+	assert.Equal(t, "accounts.sales_charge", err.(*invoicesync.SyncError).Field)
+}
