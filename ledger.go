@@ -59,9 +59,10 @@ type LedgerTarget interface {
 	// PostEntry records e in the ledger and returns its reference. The entry
 	// must balance (ErrUnbalanced otherwise, nothing recorded); every account
 	// must exist (ErrAccountNumberNotFound) and be active
-	// (ErrAccountNumberNotActive); every VAT code must exist
-	// (ErrVATCodeNotFound); every line's partner must exist
-	// (ErrPartnerNotFound). When e.IdempotencyKey is set and an entry with that
+	// (ErrAccountNumberNotActive); every VAT code must exist and be active
+	// (ErrVATCodeNotFound); the entry's and every line's partner must exist
+	// (ErrPartnerNotFound); the journal must exist when the ledger lists
+	// journals (ErrMappingJournalNotFound). When e.IdempotencyKey is set and an entry with that
 	// key exists already, PostEntry records nothing and returns the existing
 	// entry's reference with a nil error. When e.Draft is set and the target
 	// does not implement DraftPoster (or reports no draft support), it returns

@@ -114,9 +114,16 @@ func normalizeVAT(s string) string {
 func (r *run) resolvePartner(ctx context.Context, role PartnerRole, party *Party) (partnerChoice, error) {
 	if party.SourceID != "" {
 		ref, err := r.s.store.PartnerLink(ctx, role, party.SourceID)
+		if err == nil && r.preview {
+			err = r.confirmLink(ctx, role, ref)
+		}
 		if err == nil {
 			return partnerChoice{ref: ref, why: fmt.Sprintf("%s %s is linked to ledger partner %s since an earlier synchronization",
 				role, partyName(party), partnerText(ref))}, nil
+		}
+		var se *SyncError
+		if errors.As(err, &se) {
+			return partnerChoice{}, err
 		}
 		if !errors.Is(err, ErrNotFound) {
 			return partnerChoice{}, storeError{err}
@@ -211,6 +218,35 @@ func (r *run) resolvePartner(ctx context.Context, role PartnerRole, party *Party
 		return partnerChoice{}, err
 	}
 	return partnerChoice{ref: ref, why: none + ": created " + string(role) + " " + partnerText(ref)}, nil
+}
+
+// confirmLink checks, for a preview, that a linked partner is still in the
+// ledger, searching it by its auxiliary account. (A run needs no such call:
+// the ledger refuses the entry of a deleted partner.) Without an auxiliary
+// account the link cannot be checked and is trusted.
+func (r *run) confirmLink(ctx context.Context, role PartnerRole, ref PartnerRef) error {
+	if ref.AuxiliaryAccount == "" {
+		return nil
+	}
+	var found []Partner
+	err := r.retry(ctx, func() (err error) {
+		found, err = r.s.target.FindPartners(ctx, PartnerQuery{Role: role, Key: KeyAuxiliaryAccount, Value: ref.AuxiliaryAccount})
+		return err
+	})
+	if errors.Is(err, ErrNotSupported) {
+		return nil
+	}
+	if err != nil {
+		return r.partnerLedgerError(ctx, err)
+	}
+	for _, p := range found {
+		if p.Ref.ID == ref.ID {
+			return nil
+		}
+	}
+	return &SyncError{Code: CodePartnerNotFound, Field: "Party", Value: ref.ID,
+		Message:    "the " + string(role) + " linked to this invoice's party (" + partnerText(ref) + ") no longer exists in the ledger",
+		Resolution: "restore the partner in the ledger, or unlink it (Syncer.UnlinkPartner) so that the next synchronization finds or creates it"}
 }
 
 func (r *run) partnerLedgerError(ctx context.Context, err error) error {

@@ -150,10 +150,9 @@ func (r *run) process(ctx context.Context, inv *Invoice, pv *Preview) (o Outcome
 	if o, stored, ok := r.post(ctx, inv, &st, in); !ok {
 		return o, stored
 	}
-	if reverse {
-		action = ActionReposted
-	} else {
-		action = ActionPosted
+	action = ActionPosted
+	if len(st.Reversals) > 0 {
+		action = ActionReposted // an earlier version's entry was reversed, in this run or before
 	}
 	if doc == nil {
 		st.Synced.Attached = true
@@ -166,6 +165,7 @@ func (r *run) process(ctx context.Context, inv *Invoice, pv *Preview) (o Outcome
 // synchronized finishes an invoice whose entry is in the ledger: it attaches
 // the document if that is still to do, and stores the synchronized state.
 func (r *run) synchronized(ctx context.Context, inv *Invoice, st *State, action Action, doc *Document) (Outcome, bool) {
+	was := st.Status
 	if !st.Synced.Attached {
 		if r.attach == nil {
 			st.Synced.Attached = true
@@ -191,7 +191,7 @@ func (r *run) synchronized(ctx context.Context, inv *Invoice, st *State, action 
 	o := r.outcome(inv, st, StateSynchronized)
 	o.Action, o.Entry, o.Key = action, st.Synced.Ref, st.Synced.Key
 	st.Code, st.Message, st.Resolution, st.Retryable, st.Attempts = "", "", "", false, 0
-	if action == ActionUnchanged && st.Status == StateSynchronized {
+	if action == ActionUnchanged && was == StateSynchronized {
 		return o, true // nothing changed: no write
 	}
 	return o, r.save(ctx, st, &o)

@@ -21,8 +21,8 @@ type run struct {
 	partners flight[partnerChoice]
 	contacts flight[Party]
 
-	mu       sync.Mutex
-	report   Report
+	mu     sync.Mutex
+	report Report
 }
 
 // begin fetches the chart once for the run and prepares the builder.

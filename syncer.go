@@ -232,8 +232,9 @@ func NewSyncer(source InvoiceSource, target LedgerTarget, m *Mapping, store Stat
 }
 
 // Run is one incremental run: every invoice changed in the source since the
-// last run's cursor, then the invoices left waiting, pending or in a
-// temporary error. It returns when every invoice is handled or ctx is done.
+// last run's cursor, then the invoices left waiting, pending, in a temporary
+// error, or in an error after which the ledger may hold their entry. It
+// returns when every invoice is handled or ctx is done.
 //
 // The error is about the run, not an invoice: the ledger's chart could not be
 // read, the mapping is unusable, the source's stream or the store failed, or
@@ -353,7 +354,8 @@ func (s *Syncer) State(ctx context.Context, id string) (State, error) {
 }
 
 // revisitIDs lists the invoices a run takes up again besides the source's
-// changes: waiting, pending and temporary errors; with all, every error.
+// changes: waiting, pending, temporary errors and errors whose posting may
+// have happened (an unresolved intent); with all, every error.
 func (s *Syncer) revisitIDs(ctx context.Context, all bool) (map[string]struct{}, error) {
 	ids := map[string]struct{}{}
 	statuses := []SyncStatus{StateWaiting, StatePending, StateError}
@@ -364,7 +366,7 @@ func (s *Syncer) revisitIDs(ctx context.Context, all bool) (map[string]struct{},
 		if err != nil {
 			return nil, fmt.Errorf("invoicesync: listing states: %w", err)
 		}
-		if all || st.Status != StateError || st.Retryable {
+		if all || st.Status != StateError || st.Retryable || st.Intent != nil {
 			ids[st.InvoiceID] = struct{}{}
 		}
 	}
