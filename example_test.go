@@ -1,6 +1,7 @@
 package invoicesync_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/invoicesync/invoicesync"
+	"github.com/invoicesync/invoicesync/connector/memory"
 )
 
 // A sales invoice of 2 × 49.99 at 20 % and 3 × 12.35 at 5.5 %, with a 10 %
@@ -88,4 +90,54 @@ func ExampleBuildEntry() {
 	// 44571  V55     0.00     1.83  TVA 5,5 %
 	// ERROR_SYNC_INVOICE_MAPPING_TAX_RATE_NOT_FOUND
 	// add a VAT code for sales category S, rate 10 % in the mapping (sales_vat)
+}
+
+// A host application wires a source, a target, a mapping and a state store
+// into a Syncer, then runs it nightly or on demand.
+func ExampleSyncer() {
+	ctx := context.Background()
+	ledger := memory.NewLedger()
+	ledger.AddAccounts(frenchAccounts()...)
+	ledger.AddVATCodes(frenchVATCodes()...)
+	ledger.AddJournals(frenchJournals()...)
+
+	source := memory.NewSource()
+	good := hundredAt20()
+	good.Attachments = []invoicesync.AttachmentRef{{FileName: "F-2026-0001.pdf", Data: []byte("%PDF-1.7")}}
+	unmapped := hundredAt20()
+	unmapped.ID, unmapped.Number = "inv-2", "F-2026-0002"
+	unmapped.Lines[0].VATRate = rate("2.1")
+	unmapped.Totals = totals("100.00", "0", "100.00", "2.10", "102.10")
+	unmapped.Attachments = good.Attachments
+	source.Put(*good)
+	source.Put(*unmapped)
+
+	s, err := invoicesync.NewSyncer(source, ledger, frenchMapping(), invoicesync.NewMemoryStore(), invoicesync.Config{
+		SourceID: "example-tool/tenant-1",
+		Notifier: invoicesync.NotifierFunc(func(_ context.Context, n invoicesync.Notification) {
+			// The host sends its e-mail or webhook here.
+		}),
+	})
+	if err != nil {
+		panic(err)
+	}
+	report, err := s.Run(ctx)
+	if err != nil {
+		panic(err)
+	}
+	for _, id := range []string{"inv-1", "inv-2"} {
+		o, _ := report.Outcome(id)
+		if o.Status == invoicesync.StateError {
+			fmt.Println(o.Number, o.Status, o.Code)
+			fmt.Println("  ", o.Resolution)
+			continue
+		}
+		fmt.Println(o.Number, o.Status, o.Entry.Number)
+	}
+	fmt.Println("entries in the ledger:", ledger.Len())
+	// Output:
+	// F-2026-0001 synchronized 2026-000001
+	// F-2026-0002 error ERROR_SYNC_INVOICE_MAPPING_TAX_RATE_NOT_FOUND
+	//    add a VAT code for sales category S, rate 2.1 % in the mapping (sales_vat)
+	// entries in the ledger: 1
 }

@@ -77,6 +77,7 @@ func runExactlyOnce(t *testing.T, k storeKind) {
 			memory.Fault{Method: memory.PostEntry, Call: 2, Times: 2, Kind: memory.FaultTemporary, Status: 429},
 			memory.Fault{Method: memory.PostEntry, Call: 6, Kind: memory.FaultTemporary, Status: 503},
 		)
+		h.cfg.Concurrency = 1 // each invoice's retries are the calls right after its failure
 		rep := h.run()
 		assert.Equal(t, map[invoicesync.SyncStatus]int{invoicesync.StateSynchronized: 10}, rep.Statuses)
 		assert.Equal(t, 13, h.ledger.Calls(memory.PostEntry), "10 posts and 3 retries within the run")
