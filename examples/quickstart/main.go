@@ -186,7 +186,7 @@ func invoices() ([]invoicesync.Invoice, map[string]invoicesync.Party) {
 			ID: id, Number: number, Kind: invoicesync.KindInvoice, Direction: invoicesync.Sales,
 			IssueDate: date(day), DueDate: date(day).AddDate(0, 0, 30), Currency: "EUR", Status: invoicesync.StatusSent,
 			Party: party, Lines: lines,
-			Totals: invoicesync.Totals{LineTotal: dec(net), Net: dec(net), VAT: dec(vat), Gross: dec(gross), Payable: dec(gross)},
+			Totals:      invoicesync.Totals{LineTotal: dec(net), Net: dec(net), VAT: dec(vat), Gross: dec(gross), Payable: dec(gross)},
 			Attachments: []invoicesync.AttachmentRef{{ID: "pdf-" + id, FileName: number + ".pdf", MediaType: "application/pdf", Data: pdf}},
 		}
 	}
