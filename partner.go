@@ -70,12 +70,16 @@ func forInvoice(err error, inv *Invoice) error {
 //
 // Until the matching package lands, a party is matched by its link (an
 // earlier synchronization), then by auxiliary account, then by exact VAT
-// number (spaces, dots and dashes removed, upper case). Two candidates on the
-// same key are an error, never a guess. In a preview nothing is created or linked.
+// number (spaces, dots and dashes removed, upper case); a party with neither
+// by its exact name, case aside. Two candidates on the same key are an
+// error, never a guess. In a preview nothing is created or linked.
 func (r *run) partnerChoice(ctx context.Context, inv *Invoice, party *Party) (partnerChoice, error) {
 	role := RoleFor(inv.Direction)
 	key := string(role) + "\x00" + partyKey(party)
 	c, err := r.partners.do(ctx, key, func() (partnerChoice, error) {
+		if !r.preview {
+			defer r.s.lockParty(key)()
+		}
 		return r.resolvePartner(ctx, role, party)
 	})
 	if err != nil {
@@ -137,14 +141,20 @@ func (r *run) resolvePartner(ctx context.Context, role PartnerRole, party *Party
 			Message:    "the invoice's " + string(role) + " has no name, no " + string(role) + " number and no VAT number",
 			Resolution: "complete the " + string(role) + " in the invoicing tool"}
 	}
-	keys := []struct {
+	type searchKey struct {
 		key   PartnerKey
 		label string
 		value string
 		same  func(Partner) bool
-	}{
+	}
+	keys := []searchKey{
 		{KeyAuxiliaryAccount, string(role) + " number", aux, func(p Partner) bool { return strings.TrimSpace(p.AuxiliaryAccount) == aux }},
 		{KeyVATNumber, "VAT number", vat, func(p Partner) bool { return normalizeVAT(p.VATNumber) == vat }},
+	}
+	if aux == "" && vat == "" {
+		// Nothing else identifies the party: its exact name (case aside)
+		// keeps the ledger from getting a duplicate at every run.
+		keys = append(keys, searchKey{KeyName, "name", name, func(p Partner) bool { return strings.EqualFold(strings.TrimSpace(p.Name), name) }})
 	}
 	var tried []string
 	for _, k := range keys {

@@ -179,7 +179,8 @@ type Syncer struct {
 	store   StateStore
 	cfg     Config
 	seed    maphash.Seed
-	locks   [64]sync.Mutex
+	locks   [64]sync.Mutex // per invoice id
+	plocks  [16]sync.Mutex // per party: runs at the same time never create a partner twice
 }
 
 // NewSyncer checks its arguments and returns a Syncer. The mapping is copied:
@@ -385,6 +386,14 @@ func sortedSet(m map[string]struct{}) []string {
 // lock serialises the handling of one invoice within the Syncer.
 func (s *Syncer) lock(id string) func() {
 	mu := &s.locks[maphash.String(s.seed, id)%uint64(len(s.locks))]
+	mu.Lock()
+	return mu.Unlock
+}
+
+// lockParty serialises finding or creating one party's ledger partner
+// across the runs of the Syncer (a Run and a SyncInvoice at the same time).
+func (s *Syncer) lockParty(key string) func() {
+	mu := &s.plocks[maphash.String(s.seed, key)%uint64(len(s.plocks))]
 	mu.Lock()
 	return mu.Unlock
 }

@@ -419,3 +419,19 @@ func TestNewSyncerRefusesBadConfig(t *testing.T) {
 	_, err = invoicesync.NewSyncer(h.source, h.ledger, m, nil, h.cfg)
 	assert.ErrorIs(t, err, invoicesync.ErrMappingInvalid)
 }
+
+func TestPartyKnownOnlyByNameIsCreatedOnce(t *testing.T) {
+	h := newHarness(t)
+	first := sale("inv-01", 1, "ACME")
+	first.Party = &invoicesync.Party{Name: "Boulangerie Martin"}
+	h.source.Put(first)
+	h.run()
+	second := sale("inv-02", 1, "ACME")
+	second.Party = &invoicesync.Party{Name: "boulangerie martin "}
+	h.source.Put(second)
+	rep := h.run()
+	o, _ := rep.Outcome("inv-02")
+	assert.Equal(t, "ledger customer Boulangerie Martin (P1) has the name boulangerie martin", o.Partner)
+	assert.Len(t, h.ledger.Partners(invoicesync.Customer), 1)
+	h.requireExactlyOnce("inv-01", "inv-02")
+}
