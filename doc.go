@@ -5,8 +5,8 @@
 // and every failure is a typed ERROR_SYNC_INVOICE_* error a person can act on.
 //
 // The root package is the portable API: the invoice model (Invoice, Line,
-// Party, Totals), the ledger contract (LedgerTarget and its types), the
-// Mapping, the errors, and the entry builder. Leaf packages hold the pieces
+// Party, Totals), the contracts (InvoiceSource, LedgerTarget, StateStore),
+// the Mapping, the errors, the entry builder and the Syncer. Leaf packages hold the pieces
 // that know nothing of invoices: rounding (policies, currency minor units,
 // distribution by largest remainder) and labels (entry line labels).
 // Adapters for real sources and ledgers live under connector/.
@@ -26,6 +26,26 @@
 //		fmt.Println(invoicesync.Code(err)) // e.g. ERROR_SYNC_INVOICE_MAPPING_TAX_RATE_NOT_FOUND
 //	}
 //	// entry.Lines: Dr 411 120.00, Cr 706 100.00, Cr 44571 20.00 — it balances exactly.
+//
+// # Syncing
+//
+// A Syncer, made with NewSyncer from a source, a target, a Mapping, a
+// StateStore and a Config, synchronizes one source into one ledger:
+//
+//	report, err := syncer.Run(ctx)                    // what changed since the last run
+//	outcome, err := syncer.SyncInvoice(ctx, "inv-42") // "deposit now"
+//	previews, err := syncer.Preview(ctx)              // what Run would post; writes nothing
+//
+// Per invoice it keeps a State (pending, synchronized, error, waiting,
+// skipped) and tells the Notifier every outcome. The ledger's chart is read
+// once per run, partners once per party and run; invoices are streamed.
+//
+// Exactly once: an invoice version's idempotency key comes from the source,
+// the invoice id and its Fingerprint. The Syncer records its intent in the
+// StateStore before PostEntry and, when a posting was interrupted (crash,
+// lost response, cancelled run), asks the ledger with FindEntry before
+// posting again. An invoice changed after its entry was posted is reported
+// or, with RepostChanges, reversed and posted again.
 //
 // # The accounting rule
 //
