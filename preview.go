@@ -43,43 +43,36 @@ func (s *Syncer) Preview(ctx context.Context, ids ...string) ([]Preview, error) 
 			out = append(out, pv)
 		}
 	}
-	byID := func(id string) error {
+	var ferr error
+	byID := func(id string) bool {
 		inv, err := s.source.Invoice(ctx, id)
 		if err != nil {
-			return fmt.Errorf("invoicesync: reading invoice %s: %w", id, err)
+			ferr = fmt.Errorf("invoicesync: reading invoice %s: %w", id, err)
+			return false
 		}
 		one(&inv)
-		return nil
+		return true
 	}
 	if len(ids) > 0 {
 		for _, id := range ids {
-			if err := byID(id); err != nil {
-				return out, err
+			if !byID(id) {
+				return out, ferr
 			}
 		}
 		return out, ctx.Err()
 	}
-	revisit, err := s.revisitIDs(ctx, false)
+	cursor, revisit, err := s.incremental(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cursor, err := s.store.Cursor(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("invoicesync: reading the cursor: %w", err)
+	err = s.walk(ctx, cursor, revisit, func(inv *Invoice) bool { one(inv); return true }, byID)
+	if err == nil {
+		err = ferr
 	}
-	for inv, err := range s.source.Changed(ctx, cursor) {
-		if err != nil {
-			return out, fmt.Errorf("invoicesync: reading changed invoices from the source: %w", err)
-		}
-		delete(revisit, inv.ID)
-		one(&inv)
+	if err == nil {
+		err = ctx.Err()
 	}
-	for _, id := range sortedSet(revisit) {
-		if err := byID(id); err != nil {
-			return out, err
-		}
-	}
-	return out, ctx.Err()
+	return out, err
 }
 
 // explainEntry says, line by line, how the entry was made.

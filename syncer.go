@@ -247,33 +247,19 @@ func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	revisit, err := s.revisitIDs(ctx, false)
+	cursor, revisit, err := s.incremental(ctx)
 	if err != nil {
 		return nil, err
-	}
-	cursor, err := s.store.Cursor(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("invoicesync: reading the cursor: %w", err)
 	}
 	wm := &watermark{done: map[int]string{}, cursor: cursor}
 	ferr := r.pool(ctx, func(send func(job) bool) error {
 		seq := 0
-		for inv, err := range s.source.Changed(ctx, cursor) {
-			if err != nil {
-				return fmt.Errorf("invoicesync: reading changed invoices from the source: %w", err)
-			}
-			delete(revisit, inv.ID)
-			if !send(job{inv: &inv, seq: seq, wm: wm}) {
-				return nil
-			}
+		return s.walk(ctx, cursor, revisit, func(inv *Invoice) bool {
 			seq++
-		}
-		for _, id := range sortedSet(revisit) {
-			if !send(job{id: id}) {
-				return nil
-			}
-		}
-		return nil
+			return send(job{inv: inv, seq: seq - 1, wm: wm})
+		}, func(id string) bool {
+			return send(job{id: id})
+		})
 	})
 	if wm.cursor != cursor {
 		wctx, cancel := writeContext(ctx)
@@ -284,6 +270,41 @@ func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 	}
 	r.report.Cursor = wm.cursor
 	return r.finish(ctx, ferr)
+}
+
+// incremental reads what an incremental run starts from: the saved cursor
+// and the invoices to take up again.
+func (s *Syncer) incremental(ctx context.Context) (string, map[string]struct{}, error) {
+	revisit, err := s.revisitIDs(ctx, false)
+	if err != nil {
+		return "", nil, err
+	}
+	cursor, err := s.store.Cursor(ctx)
+	if err != nil {
+		return "", nil, fmt.Errorf("invoicesync: reading the cursor: %w", err)
+	}
+	return cursor, revisit, nil
+}
+
+// walk hands over the source's changes since cursor, then the ids of
+// revisit that the changes did not include. It stops, with no error, when
+// invoice or id returns false.
+func (s *Syncer) walk(ctx context.Context, cursor string, revisit map[string]struct{}, invoice func(*Invoice) bool, id func(string) bool) error {
+	for inv, err := range s.source.Changed(ctx, cursor) {
+		if err != nil {
+			return fmt.Errorf("invoicesync: reading changed invoices from the source: %w", err)
+		}
+		delete(revisit, inv.ID)
+		if !invoice(&inv) {
+			return nil
+		}
+	}
+	for _, x := range sortedSet(revisit) {
+		if !id(x) {
+			return nil
+		}
+	}
+	return nil
 }
 
 // SyncInvoice synchronizes the invoice id now ("deposit now"), whatever its
