@@ -63,7 +63,7 @@ type job struct {
 
 // pool runs feed, which sends jobs, with Concurrency workers handling them.
 // It returns feed's error once every job sent is handled.
-func (r *run) pool(_ context.Context, feed func(send func(job) bool) error) error {
+func (r *run) pool(feed func(send func(job) bool) error) error {
 	jobs := make(chan job)
 	var wg sync.WaitGroup
 	for range r.s.cfg.Concurrency {

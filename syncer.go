@@ -252,7 +252,7 @@ func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 		return nil, err
 	}
 	wm := &watermark{done: map[int]string{}, cursor: cursor}
-	ferr := r.pool(ctx, func(send func(job) bool) error {
+	ferr := r.pool(func(send func(job) bool) error {
 		seq := 0
 		return s.walk(ctx, cursor, revisit, func(inv *Invoice) bool {
 			seq++
@@ -351,7 +351,7 @@ func (s *Syncer) RetryFailed(ctx context.Context) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	ferr := r.pool(ctx, func(send func(job) bool) error {
+	ferr := r.pool(func(send func(job) bool) error {
 		for _, id := range sortedSet(ids) {
 			if !send(job{id: id}) {
 				return nil
