@@ -64,10 +64,7 @@ func (r *run) process(ctx context.Context, inv *Invoice, pv *Preview) (o Outcome
 	}
 
 	if reason := r.skipReason(inv); reason != "" {
-		o := r.outcome(inv, &st, StateSkipped)
-		o.Message = reason
-		st.Message, st.Code, st.Resolution, st.Retryable = reason, "", "", false
-		return r.conclude(ctx, inv, &st, pv, o)
+		return r.conclude(ctx, &st, pv, r.settled(inv, &st, StateSkipped, reason, ""))
 	}
 
 	reverse := st.Synced != nil
@@ -97,22 +94,18 @@ func (r *run) process(ctx context.Context, inv *Invoice, pv *Preview) (o Outcome
 		return r.stopOn(ctx, inv, &st, pv, err)
 	}
 	if wait {
-		o := r.outcome(inv, &st, StateWaiting)
-		o.Message = "the invoice has no PDF yet"
-		o.Resolution = "add the PDF to the invoice in the invoicing tool: the next run synchronizes it " +
-			"(or allow synchronizing invoices without attachment in the mapping)"
+		o := r.settled(inv, &st, StateWaiting, "the invoice has no PDF yet",
+			"add the PDF to the invoice in the invoicing tool: the next run synchronizes it "+
+				"(or allow synchronizing invoices without attachment in the mapping)")
 		o.Partner = choice.why
-		st.Code, st.Message, st.Resolution, st.Retryable = "", o.Message, o.Resolution, false
-		return r.conclude(ctx, inv, &st, pv, o)
+		return r.conclude(ctx, &st, pv, o)
 	}
 
 	entry, err := r.builder.Build(inv, choice.ref)
 	if err != nil {
 		if Code(err) == CodeNothingToPost {
-			o := r.outcome(inv, &st, StateSkipped)
-			o.Message = "every amount of the invoice is zero: there is nothing to post"
-			st.Code, st.Message, st.Resolution, st.Retryable = "", o.Message, "", false
-			return r.conclude(ctx, inv, &st, pv, o)
+			o := r.settled(inv, &st, StateSkipped, "every amount of the invoice is zero: there is nothing to post", "")
+			return r.conclude(ctx, &st, pv, o)
 		}
 		return r.stopOn(ctx, inv, &st, pv, err)
 	}
@@ -167,25 +160,13 @@ func (r *run) process(ctx context.Context, inv *Invoice, pv *Preview) (o Outcome
 func (r *run) synchronized(ctx context.Context, inv *Invoice, st *State, action Action, doc *Document) (Outcome, bool) {
 	was := st.Status
 	if !st.Synced.Attached {
-		if r.attach == nil {
-			st.Synced.Attached = true
-		} else {
-			if doc == nil {
-				var err error
-				if doc, _, err = r.document(ctx, inv, false); err != nil {
-					return r.stopOn(ctx, inv, st, nil, err)
-				}
-			}
-			if doc == nil {
-				st.Synced.Attached = true
-			} else if err := r.attachDocument(ctx, inv, st.Synced.Ref, doc); err != nil {
-				return r.stopOn(ctx, inv, st, nil, err)
-			} else {
-				st.Synced.Attached = true
-				if action == ActionUnchanged {
-					action = ActionAttached
-				}
-			}
+		attached, err := r.attachPending(ctx, inv, st.Synced.Ref, doc)
+		if err != nil {
+			return r.stopOn(ctx, inv, st, nil, err)
+		}
+		st.Synced.Attached = true
+		if attached && action == ActionUnchanged {
+			action = ActionAttached
 		}
 	}
 	o := r.outcome(inv, st, StateSynchronized)
@@ -329,11 +310,11 @@ func (r *run) stopOn(ctx context.Context, inv *Invoice, st *State, pv *Preview, 
 // stop records the invoice in error.
 func (r *run) stop(ctx context.Context, inv *Invoice, st *State, pv *Preview, err *SyncError) (Outcome, bool) {
 	o := r.failure(inv, st, err)
-	return r.conclude(ctx, inv, st, pv, o)
+	return r.conclude(ctx, st, pv, o)
 }
 
 // conclude stores the state with outcome o, or fills the preview.
-func (r *run) conclude(ctx context.Context, _ *Invoice, st *State, pv *Preview, o Outcome) (Outcome, bool) {
+func (r *run) conclude(ctx context.Context, st *State, pv *Preview, o Outcome) (Outcome, bool) {
 	if pv != nil {
 		pv.Outcome = o
 		if o.Message != "" {
@@ -342,6 +323,15 @@ func (r *run) conclude(ctx context.Context, _ *Invoice, st *State, pv *Preview, 
 		return o, true
 	}
 	return o, r.save(ctx, st, &o)
+}
+
+// settled sets st to status (skipped or waiting) with its reason and
+// resolution, clearing any earlier error, and returns the outcome.
+func (r *run) settled(inv *Invoice, st *State, status SyncStatus, message, resolution string) Outcome {
+	st.Code, st.Message, st.Resolution, st.Retryable = "", message, resolution, false
+	o := r.outcome(inv, st, status)
+	o.Message, o.Resolution = message, resolution
+	return o
 }
 
 // failure sets st in error for err and returns the outcome.
@@ -521,6 +511,21 @@ func (r *run) document(ctx context.Context, inv *Invoice, peek bool) (doc *Docum
 
 func isPDFName(a AttachmentRef) bool {
 	return strings.EqualFold(a.MediaType, "application/pdf") || strings.EqualFold(path.Ext(a.FileName), ".pdf")
+}
+
+// attachPending attaches the invoice's document (doc, or read now when nil)
+// to the entry ref. attached is false when there is nothing to attach or the
+// ledger takes no attachments.
+func (r *run) attachPending(ctx context.Context, inv *Invoice, ref EntryRef, doc *Document) (attached bool, err error) {
+	if r.attach == nil {
+		return false, nil
+	}
+	if doc == nil {
+		if doc, _, err = r.document(ctx, inv, false); err != nil || doc == nil {
+			return false, err
+		}
+	}
+	return true, r.attachDocument(ctx, inv, ref, doc)
 }
 
 // attachDocument attaches doc to the entry ref.

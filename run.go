@@ -163,8 +163,7 @@ func (r *run) read(ctx context.Context, id string) (*Invoice, error) {
 	stub.Number, stub.Direction = st.Number, st.Direction
 	var o Outcome
 	if errors.Is(err, ErrNotFound) && st.Intent == nil && st.Synced == nil {
-		o = r.outcome(stub, &st, StateSkipped)
-		o.Message = "the invoice is no longer in the invoicing tool"
+		o = r.settled(stub, &st, StateSkipped, "the invoice is no longer in the invoicing tool", "")
 	} else {
 		o = r.failure(stub, &st, &SyncError{
 			Code: CodeSourceFailure, InvoiceID: id, InvoiceNumber: st.Number,
