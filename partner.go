@@ -162,16 +162,9 @@ func (r *run) resolvePartner(ctx context.Context, role PartnerRole, party *Party
 			continue
 		}
 		tried = append(tried, k.label+" "+k.value)
-		var found []Partner
-		err := r.retry(ctx, func() (err error) {
-			found, err = r.s.target.FindPartners(ctx, PartnerQuery{Role: role, Key: k.key, Value: k.value})
-			return err
-		})
-		if errors.Is(err, ErrNotSupported) {
-			continue
-		}
+		found, err := r.findPartners(ctx, PartnerQuery{Role: role, Key: k.key, Value: k.value})
 		if err != nil {
-			return partnerChoice{}, r.partnerLedgerError(ctx, err)
+			return partnerChoice{}, err
 		}
 		var matches []Partner
 		for _, p := range found {
@@ -238,16 +231,9 @@ func (r *run) confirmLink(ctx context.Context, role PartnerRole, ref PartnerRef)
 	if ref.AuxiliaryAccount == "" {
 		return nil
 	}
-	var found []Partner
-	err := r.retry(ctx, func() (err error) {
-		found, err = r.s.target.FindPartners(ctx, PartnerQuery{Role: role, Key: KeyAuxiliaryAccount, Value: ref.AuxiliaryAccount})
-		return err
-	})
-	if errors.Is(err, ErrNotSupported) {
-		return nil
-	}
-	if err != nil {
-		return r.partnerLedgerError(ctx, err)
+	found, err := r.findPartners(ctx, PartnerQuery{Role: role, Key: KeyAuxiliaryAccount, Value: ref.AuxiliaryAccount})
+	if err != nil || found == nil {
+		return err // found is nil when the ledger cannot search by auxiliary account
 	}
 	for _, p := range found {
 		if p.Ref.ID == ref.ID {
@@ -257,6 +243,26 @@ func (r *run) confirmLink(ctx context.Context, role PartnerRole, ref PartnerRef)
 	return &SyncError{Code: CodePartnerNotFound, Field: "Party", Value: ref.ID,
 		Message:    "the " + string(role) + " linked to this invoice's party (" + partnerText(ref) + ") no longer exists in the ledger",
 		Resolution: "restore the partner in the ledger, or unlink it (Syncer.UnlinkPartner) so that the next synchronization finds or creates it"}
+}
+
+// findPartners searches the ledger, retrying temporary failures. A key the
+// ledger cannot search gives nil and no error; a search that finds nothing
+// gives an empty, non-nil slice.
+func (r *run) findPartners(ctx context.Context, q PartnerQuery) ([]Partner, error) {
+	var found []Partner
+	err := r.retry(ctx, func() (err error) {
+		found, err = r.s.target.FindPartners(ctx, q)
+		return err
+	})
+	switch {
+	case errors.Is(err, ErrNotSupported):
+		return nil, nil
+	case err != nil:
+		return nil, r.partnerLedgerError(ctx, err)
+	case found == nil:
+		return []Partner{}, nil
+	}
+	return found, nil
 }
 
 func (r *run) partnerLedgerError(ctx context.Context, err error) error {
