@@ -61,6 +61,10 @@ const (
 	// CodeSourceFailure (ours): the invoicing tool failed or could not be
 	// reached while the invoice was being read. Retryable when temporary.
 	CodeSourceFailure ErrorCode = "ERROR_SYNC_INVOICE_SOURCE_FAILURE"
+	// CodePartnerAmbiguous (ours): several ledger partners match the
+	// invoice's party under the same rule (two with its VAT number, two of
+	// its name, ...). The library never guesses; the message names them.
+	CodePartnerAmbiguous ErrorCode = "ERROR_SYNC_INVOICE_PARTNER_AMBIGUOUS"
 )
 
 // sentinel is the error behind each code's Err variable. Its text is the code.
@@ -91,6 +95,7 @@ var (
 	ErrChangedAfterSync       error = &sentinel{CodeChangedAfterSync}       // see CodeChangedAfterSync
 	ErrLedgerFailure          error = &sentinel{CodeLedgerFailure}          // see CodeLedgerFailure
 	ErrSourceFailure          error = &sentinel{CodeSourceFailure}          // see CodeSourceFailure
+	ErrPartnerAmbiguous       error = &sentinel{CodePartnerAmbiguous}       // see CodePartnerAmbiguous
 )
 
 // ordered lists the sentinels in the order Codes returns them.
@@ -100,6 +105,7 @@ var ordered = []error{
 	ErrMappingTaxRateNotFound, ErrPartnerValidation, ErrPDF, ErrMappingJournalNotFound,
 	ErrVATCodeNotFound, ErrCurrencyValidation, ErrNothingToPost, ErrMappingInvalid,
 	ErrInvoiceValidation, ErrChangedAfterSync, ErrLedgerFailure, ErrSourceFailure,
+	ErrPartnerAmbiguous,
 }
 
 // sentinels indexes ordered by code.

@@ -85,6 +85,18 @@ type DraftPoster interface {
 	SupportsDrafts() bool
 }
 
+// PartnerLister is implemented by targets that can list every partner of a
+// role. A run then reads each role's partners once and matches every party
+// in memory — by normalised name too, whatever the ledger's own search can
+// compare — instead of searching the ledger per party and rule; it also
+// detects, before posting, a linked partner the ledger no longer has.
+// ImportPartners needs it.
+type PartnerLister interface {
+	// ListPartners returns the partners of role (deleted ones excluded).
+	// Read-only: safe to retry.
+	ListPartners(ctx context.Context, role PartnerRole) ([]Partner, error)
+}
+
 // Attacher is implemented by targets that can attach a document (the invoice
 // PDF) to a posted entry.
 type Attacher interface {

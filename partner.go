@@ -5,13 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-)
 
-// partnerChoice is the ledger partner chosen for a party, and why.
-type partnerChoice struct {
-	ref PartnerRef
-	why string
-}
+	"github.com/invoicesync/invoicesync/matching"
+)
 
 // party returns the invoice's party, resolving ContactRef through the
 // source when the invoice carries no party.
@@ -65,21 +61,70 @@ func forInvoice(err error, inv *Invoice) error {
 	return &c
 }
 
+// PartnerAction is what a run decided about an invoice's party.
+type PartnerAction string
+
+// The partner decisions.
+const (
+	// PartnerLinked: the party was linked to the partner by an earlier run.
+	PartnerLinked PartnerAction = "linked"
+	// PartnerMatched: a ledger partner matched the party under one rule.
+	PartnerMatched PartnerAction = "matched"
+	// PartnerCreated: no ledger partner matched; the run created one.
+	PartnerCreated PartnerAction = "created"
+	// PartnerToCreate: no ledger partner matched; the run would create one
+	// (preview).
+	PartnerToCreate PartnerAction = "to_create"
+	// PartnerAmbiguous: several ledger partners matched under one rule; the
+	// invoice is in error with ERROR_SYNC_INVOICE_PARTNER_AMBIGUOUS.
+	PartnerAmbiguous PartnerAction = "ambiguous"
+	// PartnerGone: the partner linked earlier is no longer in the ledger;
+	// the invoice is in error with ERROR_SYNC_INVOICE_PARTNER_NOT_FOUND.
+	PartnerGone PartnerAction = "not_found"
+)
+
+// PartnerDecision is how a run chose the ledger partner of an invoice's
+// party, and why: it is in every Outcome and Preview once the party is known.
+type PartnerDecision struct {
+	// Action is linked, matched, created, to_create, ambiguous or not_found.
+	Action PartnerAction
+	// Partner is the partner used (linked, matched, created) or linked
+	// earlier (not_found).
+	Partner PartnerRef
+	// Rule is the rule that matched or was ambiguous.
+	Rule matching.Rule
+	// Value is the party's normalised value under Rule.
+	Value string
+	// Candidates are the ledger partners that matched (ambiguous).
+	Candidates []PartnerRef
+	// Invalid lists the party's identifiers that failed their check and were
+	// neither compared nor given to a created partner.
+	Invalid []string
+	// Explanation is the decision in a sentence: the rule, the values
+	// compared, the partners concerned.
+	Explanation string
+}
+
+// partnerChoice is the ledger partner chosen for a party, and why.
+type partnerChoice struct {
+	ref      PartnerRef
+	decision *PartnerDecision
+}
+
+// set copies the choice into o.
+func (c partnerChoice) set(o *Outcome) {
+	if c.decision != nil {
+		o.Partner, o.PartnerDecision = c.decision.Explanation, c.decision
+	}
+}
+
 // partnerChoice finds the ledger partner of party, or creates it; once per
-// party and run, however many invoices share it.
-//
-// Until the matching package lands, a party is matched by its link (an
-// earlier synchronization), then by auxiliary account, then by exact VAT
-// number (spaces, dots and dashes removed, upper case); a party with neither
-// by its exact name, case aside. Two candidates on the same key are an
-// error, never a guess. In a preview nothing is created or linked.
+// party and run, however many invoices share it. A failed choice still
+// carries its decision (ambiguous, not found) when there is one.
 func (r *run) partnerChoice(ctx context.Context, inv *Invoice, party *Party) (partnerChoice, error) {
 	role := RoleFor(inv.Direction)
 	key := string(role) + "\x00" + partyKey(party)
 	c, err := r.partners.do(ctx, key, func() (partnerChoice, error) {
-		if !r.preview {
-			defer r.s.lockParty(key)()
-		}
 		return r.resolvePartner(ctx, role, party)
 	})
 	if err != nil {
@@ -90,124 +135,85 @@ func (r *run) partnerChoice(ctx context.Context, inv *Invoice, party *Party) (pa
 
 // partyKey identifies a party within a run.
 func partyKey(p *Party) string {
-	switch {
-	case p.SourceID != "":
+	if p.SourceID != "" {
 		return "id:" + p.SourceID
-	case strings.TrimSpace(p.AuxiliaryAccount) != "":
-		return "aux:" + strings.TrimSpace(p.AuxiliaryAccount)
-	case normalizeVAT(p.VATNumber) != "":
-		return "vat:" + normalizeVAT(p.VATNumber)
 	}
-	return "name:" + strings.TrimSpace(p.Name)
+	return strings.Join([]string{"aux", p.AuxiliaryAccount, p.VATNumber, p.RegistrationScheme, p.RegistrationID, p.Country, p.Name}, "\x00")
 }
 
-// normalizeVAT removes spaces, dots and dashes and upper-cases a VAT number.
-func normalizeVAT(s string) string {
-	return strings.Map(func(c rune) rune {
-		switch c {
-		case ' ', '.', '-', '\t':
-			return -1
-		}
-		if c >= 'a' && c <= 'z' {
-			return c - 'a' + 'A'
-		}
-		return c
-	}, s)
-}
-
+// resolvePartner decides: the link stored by an earlier run first; else the
+// ledger's partners matched by the rules; none: a partner created with the
+// party's normalised identifiers.
 func (r *run) resolvePartner(ctx context.Context, role PartnerRole, party *Party) (partnerChoice, error) {
 	if party.SourceID != "" {
 		ref, err := r.s.store.PartnerLink(ctx, role, party.SourceID)
-		if err == nil && r.preview {
-			err = r.confirmLink(ctx, role, ref)
-		}
-		if err == nil {
-			return partnerChoice{ref: ref, why: fmt.Sprintf("%s %s is linked to ledger partner %s since an earlier synchronization",
-				role, partyName(party), partnerText(ref))}, nil
-		}
-		var se *SyncError
-		if errors.As(err, &se) {
-			return partnerChoice{}, err
-		}
-		if !errors.Is(err, ErrNotFound) {
+		switch {
+		case err == nil:
+			return r.linked(ctx, role, party, ref)
+		case !errors.Is(err, ErrNotFound):
 			return partnerChoice{}, storeError{err}
 		}
 	}
-	name := strings.TrimSpace(party.Name)
-	aux := strings.TrimSpace(party.AuxiliaryAccount)
-	vat := normalizeVAT(party.VATNumber)
-	if name == "" && aux == "" && vat == "" {
+	id := partyIdentity(party)
+	if strings.TrimSpace(id.Name) == "" && strings.TrimSpace(id.AuxiliaryAccount) == "" &&
+		strings.TrimSpace(id.VATNumber) == "" && strings.TrimSpace(id.RegistrationID) == "" {
 		return partnerChoice{}, &SyncError{Code: CodePartnerValidation, Field: "Party",
-			Message:    "the invoice's " + string(role) + " has no name, no " + string(role) + " number and no VAT number",
+			Message:    "the invoice's " + string(role) + " has no name, no " + string(role) + " number, no VAT number and no registration id",
 			Resolution: "complete the " + string(role) + " in the invoicing tool"}
 	}
-	type searchKey struct {
-		key   PartnerKey
-		label string
-		value string
-		same  func(Partner) bool
+
+	rs := r.s.role(role)
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	d, refs, err := r.match(ctx, role, id)
+	if err != nil {
+		return partnerChoice{}, err
 	}
-	keys := []searchKey{
-		{KeyAuxiliaryAccount, string(role) + " number", aux, func(p Partner) bool { return strings.TrimSpace(p.AuxiliaryAccount) == aux }},
-		{KeyVATNumber, "VAT number", vat, func(p Partner) bool { return normalizeVAT(p.VATNumber) == vat }},
-	}
-	if aux == "" && vat == "" {
-		// Nothing else identifies the party: its exact name (case aside)
-		// keeps the ledger from getting a duplicate at every run.
-		keys = append(keys, searchKey{KeyName, "name", name, func(p Partner) bool { return strings.EqualFold(strings.TrimSpace(p.Name), name) }})
-	}
-	var tried []string
-	for _, k := range keys {
-		if k.value == "" {
-			continue
+	dec := &PartnerDecision{Rule: d.Rule, Value: d.Value, Invalid: invalidTexts(d.Invalid)}
+	switch d.Outcome {
+	case matching.Matched:
+		c, _ := d.Match()
+		ref := refs[c.Index]
+		dec.Action, dec.Partner = PartnerMatched, ref
+		dec.Explanation = fmt.Sprintf("%s %s matched ledger %s %s by %s %s", role, partyName(party), role, partnerText(ref), d.Rule.Label(), d.Value)
+		if c.Value != "" && c.Value != d.Value && c.Value != c.Name {
+			dec.Explanation += fmt.Sprintf(" (written %q in the ledger)", c.Value)
 		}
-		tried = append(tried, k.label+" "+k.value)
-		found, err := r.findPartners(ctx, PartnerQuery{Role: role, Key: k.key, Value: k.value})
-		if err != nil {
+		dec.Explanation += invalidNote(dec.Invalid)
+		if err := r.link(ctx, role, party, ref); err != nil {
 			return partnerChoice{}, err
 		}
-		var matches []Partner
-		for _, p := range found {
-			if k.same(p) {
-				matches = append(matches, p)
-			}
+		return partnerChoice{ref: ref, decision: dec}, nil
+	case matching.Ambiguous:
+		names := make([]string, len(d.Candidates))
+		for i, c := range d.Candidates {
+			dec.Candidates = append(dec.Candidates, refs[c.Index])
+			names[i] = partnerText(refs[c.Index])
 		}
-		switch len(matches) {
-		case 0:
-			continue
-		case 1:
-			ref := refOf(matches[0])
-			if err := r.link(ctx, role, party, ref); err != nil {
-				return partnerChoice{}, err
-			}
-			return partnerChoice{ref: ref, why: fmt.Sprintf("ledger %s %s has the %s %s", role, partnerText(ref), k.label, k.value)}, nil
-		default:
-			ids := make([]string, len(matches))
-			for i, m := range matches {
-				ids[i] = partnerText(refOf(m))
-			}
-			return partnerChoice{}, &SyncError{Code: CodePartnerValidation, Field: "Party." + string(k.key), Value: k.value,
-				Message:    fmt.Sprintf("%d ledger %ss have the %s %s (%s): which one is meant cannot be decided", len(matches), role, k.label, k.value, strings.Join(ids, ", ")),
-				Resolution: "merge the duplicates in the ledger, or give them distinct " + k.label + "s"}
-		}
+		dec.Action = PartnerAmbiguous
+		dec.Explanation = fmt.Sprintf("%s %s matches %d ledger %ss by %s %s: %s", role, partyName(party), len(names), role,
+			d.Rule.Label(), d.Value, strings.Join(names, ", ")) + invalidNote(dec.Invalid)
+		return partnerChoice{decision: dec}, &SyncError{Code: CodePartnerAmbiguous, Field: "Party." + string(d.Rule), Value: d.Value,
+			Message: fmt.Sprintf("%d ledger %ss have the %s %s (%s): which one is meant cannot be decided",
+				len(d.Candidates), role, d.Rule.Label(), d.Value, strings.Join(names, ", ")),
+			Resolution: "merge the duplicates in the ledger, or give them distinct " + d.Rule.Label() + "s, " +
+				"or give the " + string(role) + " in the invoicing tool the " + string(role) + " number of the right one"}
 	}
-	if name == "" {
+
+	tried := strings.TrimPrefix(d.Explain(), "no match: ")
+	p := newPartner(role, party)
+	if p.Name == "" {
 		return partnerChoice{}, &SyncError{Code: CodePartnerValidation, Field: "Party.Name",
-			Message:    fmt.Sprintf("no ledger %s matches (%s) and the %s has no name to create one with", role, strings.Join(tried, ", "), role),
+			Message:    fmt.Sprintf("no ledger %s matches (%s) and the %s has no name to create one with", role, tried, role),
 			Resolution: "give the " + string(role) + " a name in the invoicing tool, or create it in the ledger"}
 	}
-	p := Partner{Role: role, Name: name, VATNumber: vat, RegistrationID: strings.TrimSpace(party.RegistrationID),
-		RegistrationScheme: party.RegistrationScheme, AuxiliaryAccount: aux, Country: party.Country,
-		Email: party.Email, Address: party.Address}
-	none := "no ledger " + string(role) + " matches"
-	if len(tried) > 0 {
-		none = fmt.Sprintf("no ledger %s has the %s", role, strings.Join(tried, " or the "))
-	}
 	if r.preview {
-		return partnerChoice{why: none + ": " + string(role) + " " + name + " would be created"}, nil
+		dec.Action = PartnerToCreate
+		dec.Explanation = fmt.Sprintf("%s %s matches no ledger %s (%s): it would be created", role, p.Name, role, tried)
+		return partnerChoice{decision: dec}, nil
 	}
 	var ref PartnerRef
-	err := r.retry(ctx, func() (err error) {
+	err = r.retry(ctx, func() (err error) {
 		ref, err = r.s.target.CreatePartner(ctx, p)
 		return err
 	})
@@ -215,34 +221,234 @@ func (r *run) resolvePartner(ctx context.Context, role PartnerRole, party *Party
 		return partnerChoice{}, r.partnerLedgerError(ctx, err)
 	}
 	if ref.Name == "" {
-		ref.Name = name
+		ref.Name = p.Name
+	}
+	if ref.AuxiliaryAccount == "" {
+		ref.AuxiliaryAccount = p.AuxiliaryAccount
+	}
+	p.Ref = ref
+	if rs.idx != nil {
+		rs.idx.add(p)
 	}
 	if err := r.link(ctx, role, party, ref); err != nil {
 		return partnerChoice{}, err
 	}
-	return partnerChoice{ref: ref, why: none + ": created " + string(role) + " " + partnerText(ref)}, nil
+	dec.Action, dec.Partner = PartnerCreated, ref
+	dec.Explanation = fmt.Sprintf("%s %s matches no ledger %s (%s): created %s", role, p.Name, role, tried, partnerText(ref))
+	return partnerChoice{ref: ref, decision: dec}, nil
 }
 
-// confirmLink checks, for a preview, that a linked partner is still in the
-// ledger, searching it by its auxiliary account. (A run needs no such call:
-// the ledger refuses the entry of a deleted partner.) Without an auxiliary
-// account the link cannot be checked and is trusted.
-func (r *run) confirmLink(ctx context.Context, role PartnerRole, ref PartnerRef) error {
+// linked checks a partner linked by an earlier run. When the ledger lists
+// its partners, a linked partner it no longer has is an error now rather
+// than a refused entry later; a preview without listing searches it by its
+// auxiliary account. Otherwise the link is trusted (the ledger refuses an
+// entry for a deleted partner with ErrPartnerNotFound).
+func (r *run) linked(ctx context.Context, role PartnerRole, party *Party, ref PartnerRef) (partnerChoice, error) {
+	dec := &PartnerDecision{Action: PartnerLinked, Partner: ref,
+		Explanation: fmt.Sprintf("%s %s is linked to ledger partner %s since an earlier synchronization", role, partyName(party), partnerText(ref))}
+	var gone bool
+	if r.s.lister != nil {
+		rs := r.s.role(role)
+		rs.mu.Lock()
+		idx, err := r.partnerIndex(ctx, role)
+		if err == nil {
+			_, found := idx.byID[ref.ID]
+			gone = !found
+		}
+		rs.mu.Unlock()
+		if err != nil {
+			return partnerChoice{}, err
+		}
+	} else if r.preview {
+		var err error
+		if gone, err = r.searchLink(ctx, role, ref); err != nil {
+			return partnerChoice{}, err
+		}
+	}
+	if !gone {
+		return partnerChoice{ref: ref, decision: dec}, nil
+	}
+	dec.Action = PartnerGone
+	dec.Explanation = fmt.Sprintf("%s %s was linked to ledger partner %s, which the ledger no longer has", role, partyName(party), partnerText(ref))
+	return partnerChoice{decision: dec}, &SyncError{Code: CodePartnerNotFound, Field: "Party", Value: ref.ID,
+		Message:    "the " + string(role) + " linked to this invoice's party (" + partnerText(ref) + ") no longer exists in the ledger",
+		Resolution: "restore the partner in the ledger, or unlink it (Syncer.UnlinkPartner) so that the next synchronization finds or creates it"}
+}
+
+// searchLink reports whether a linked partner is missing from the ledger,
+// searching it by its auxiliary account. Without an auxiliary account, or
+// when the ledger cannot search by it, the link is trusted.
+func (r *run) searchLink(ctx context.Context, role PartnerRole, ref PartnerRef) (bool, error) {
 	if ref.AuxiliaryAccount == "" {
-		return nil
+		return false, nil
 	}
 	found, err := r.findPartners(ctx, PartnerQuery{Role: role, Key: KeyAuxiliaryAccount, Value: ref.AuxiliaryAccount})
 	if err != nil || found == nil {
-		return err // found is nil when the ledger cannot search by auxiliary account
+		return false, err // found is nil when the ledger cannot search by auxiliary account
 	}
 	for _, p := range found {
 		if p.Ref.ID == ref.ID {
-			return nil
+			return false, nil
 		}
 	}
-	return &SyncError{Code: CodePartnerNotFound, Field: "Party", Value: ref.ID,
-		Message:    "the " + string(role) + " linked to this invoice's party (" + partnerText(ref) + ") no longer exists in the ledger",
-		Resolution: "restore the partner in the ledger, or unlink it (Syncer.UnlinkPartner) so that the next synchronization finds or creates it"}
+	return true, nil
+}
+
+// match decides which ledger partner of role, if any, is the party id. It
+// returns the decision and the references of the candidates by their
+// Candidate.Index. The caller holds the role's lock.
+func (r *run) match(ctx context.Context, role PartnerRole, id matching.Identity) (matching.Decision, []PartnerRef, error) {
+	if r.s.lister != nil {
+		idx, err := r.partnerIndex(ctx, role)
+		if err != nil {
+			return matching.Decision{}, nil, err
+		}
+		return idx.ix.Match(id), idx.refs, nil
+	}
+	// The ledger cannot list: search it rule by rule, and let the matching
+	// package re-check what it returns with normalised values.
+	rules := r.s.cfg.MatchRules
+	if rules == nil {
+		rules = matching.DefaultRules()
+	}
+	var steps []matching.Step
+	var last matching.Decision
+	for _, rule := range rules {
+		key, value := searchValue(rule, id)
+		if value == "" {
+			d := matching.Match(id, nil, []matching.Rule{rule})
+			steps = append(steps, d.Steps...)
+			last = d
+			continue
+		}
+		found, err := r.findPartners(ctx, PartnerQuery{Role: role, Key: key, Value: value})
+		if err != nil {
+			return matching.Decision{}, nil, err
+		}
+		cands := make([]matching.Identity, len(found))
+		refs := make([]PartnerRef, len(found))
+		for i, p := range found {
+			cands[i], refs[i] = partnerIdentity(p), refOf(p)
+		}
+		d := matching.Match(id, cands, []matching.Rule{rule})
+		steps = append(steps, d.Steps...)
+		d.Steps = steps
+		if d.Outcome != matching.NoMatch {
+			return d, refs, nil
+		}
+		last = d
+	}
+	last.Steps = steps
+	return last, nil, nil
+}
+
+// searchValue is the key and value a ledger search uses for rule: the VAT
+// number and registration id normalised, the customer number and name as
+// written (the ledger compares them its own way).
+func searchValue(rule matching.Rule, id matching.Identity) (PartnerKey, string) {
+	switch rule {
+	case matching.RuleAuxiliaryAccount:
+		return KeyAuxiliaryAccount, strings.TrimSpace(id.AuxiliaryAccount)
+	case matching.RuleVATNumber:
+		v, _ := matching.NormalizeVAT(id.VATNumber, id.Country)
+		return KeyVATNumber, v.String()
+	case matching.RuleRegistrationID:
+		reg, _ := matching.NormalizeRegistration(id.RegistrationID, id.RegistrationScheme, id.Country)
+		return KeyRegistrationID, reg.ID
+	case matching.RuleName:
+		return KeyName, strings.TrimSpace(id.Name)
+	}
+	return "", ""
+}
+
+// partnerIndex is the ledger's partners of one role, indexed for matching.
+type partnerIndex struct {
+	seq  uint64 // the run that read the ledger
+	ix   *matching.Index
+	refs []PartnerRef   // by candidate index
+	byID map[string]int // partner id → candidate index
+}
+
+func (p *partnerIndex) add(partner Partner) {
+	i := p.ix.Add(partnerIdentity(partner))
+	p.refs = append(p.refs, refOf(partner))
+	p.byID[partner.Ref.ID] = i
+}
+
+// partnerIndex returns the index of role's partners, reading them from the
+// ledger when the index is older than the run: once per role and run. The
+// caller holds the role's lock.
+func (r *run) partnerIndex(ctx context.Context, role PartnerRole) (*partnerIndex, error) {
+	rs := r.s.role(role)
+	if rs.idx != nil && rs.idx.seq >= r.seq {
+		return rs.idx, nil
+	}
+	var all []Partner
+	err := r.retry(ctx, func() (err error) {
+		all, err = r.s.lister.ListPartners(ctx, role)
+		return err
+	})
+	if err != nil {
+		return nil, r.partnerLedgerError(ctx, err)
+	}
+	idx := &partnerIndex{seq: r.seq, ix: matching.NewIndex(nil, r.s.cfg.MatchRules),
+		refs: make([]PartnerRef, 0, len(all)), byID: make(map[string]int, len(all))}
+	for _, p := range all {
+		idx.add(p)
+	}
+	rs.idx = idx
+	return idx, nil
+}
+
+// partyIdentity is what matching compares of an invoice's party.
+func partyIdentity(p *Party) matching.Identity {
+	return matching.Identity{ID: p.SourceID, Name: p.Name, VATNumber: p.VATNumber, RegistrationID: p.RegistrationID,
+		RegistrationScheme: p.RegistrationScheme, AuxiliaryAccount: p.AuxiliaryAccount, Country: partyCountry(p.Country, p.Address)}
+}
+
+// partnerIdentity is what matching compares of a ledger partner.
+func partnerIdentity(p Partner) matching.Identity {
+	return matching.Identity{ID: p.Ref.ID, Name: p.Name, VATNumber: p.VATNumber, RegistrationID: p.RegistrationID,
+		RegistrationScheme: p.RegistrationScheme, AuxiliaryAccount: p.AuxiliaryAccount, Country: partyCountry(p.Country, p.Address)}
+}
+
+func partyCountry(country string, a Address) string {
+	if country != "" {
+		return country
+	}
+	return a.Country
+}
+
+// newPartner is the partner created for party: its name and customer
+// number as written, its VAT number and registration id normalised (an
+// invalid one is left out: the explanation reports it).
+func newPartner(role PartnerRole, party *Party) Partner {
+	p := Partner{Role: role, Name: strings.TrimSpace(party.Name), AuxiliaryAccount: strings.TrimSpace(party.AuxiliaryAccount),
+		Country: party.Country, Email: party.Email, Address: party.Address}
+	country := partyCountry(party.Country, party.Address)
+	if v, err := matching.NormalizeVAT(party.VATNumber, country); err == nil {
+		p.VATNumber = v.String()
+	}
+	if reg, err := matching.NormalizeRegistration(party.RegistrationID, party.RegistrationScheme, country); err == nil {
+		p.RegistrationID, p.RegistrationScheme = reg.ID, reg.Scheme
+	}
+	return p
+}
+
+func invalidTexts(errs []*matching.InvalidError) []string {
+	var out []string
+	for _, e := range errs {
+		out = append(out, fmt.Sprintf("%s %q: %s", matching.Rule(e.Field).Label(), e.Value, e.Reason))
+	}
+	return out
+}
+
+// invalidNote reports identifiers not compared, after a decision.
+func invalidNote(invalid []string) string {
+	if len(invalid) == 0 {
+		return ""
+	}
+	return "; not compared: " + strings.Join(invalid, "; ")
 }
 
 // findPartners searches the ledger, retrying temporary failures. A key the
@@ -305,8 +511,8 @@ func partnerText(ref PartnerRef) string {
 }
 
 func partyName(p *Party) string {
-	if p.Name != "" {
-		return p.Name
+	if n := strings.TrimSpace(p.Name); n != "" {
+		return n
 	}
 	return p.SourceID
 }

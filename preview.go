@@ -17,8 +17,6 @@ type Preview struct {
 	// Reversal is the entry that would be posted first to cancel the
 	// previous version's entry (policy RepostChanges).
 	Reversal *Entry
-	// Partner says which ledger partner the entry uses, or would create, and why.
-	Partner string
 	// Document is the file that would be attached, if any.
 	Document string
 	// Explanation is every decision, one sentence each, in order.

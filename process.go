@@ -82,11 +82,16 @@ func (r *run) process(ctx context.Context, inv *Invoice, pv *Preview) (o Outcome
 		return r.stopOn(ctx, inv, &st, pv, err)
 	}
 	choice, err := r.partnerChoice(ctx, inv, party)
-	if err != nil {
-		return r.stopOn(ctx, inv, &st, pv, err)
+	if pv != nil && choice.decision != nil {
+		pv.Explanation = append(pv.Explanation, choice.decision.Explanation)
 	}
-	if pv != nil {
-		pv.Partner = choice.why
+	if err != nil {
+		o, stored := r.stopOn(ctx, inv, &st, pv, err)
+		choice.set(&o)
+		if pv != nil {
+			pv.Outcome = o
+		}
+		return o, stored
 	}
 
 	doc, wait, err := r.document(ctx, inv, pv != nil)
@@ -97,7 +102,7 @@ func (r *run) process(ctx context.Context, inv *Invoice, pv *Preview) (o Outcome
 		o := r.settled(inv, &st, StateWaiting, "the invoice has no PDF yet",
 			"add the PDF to the invoice in the invoicing tool: the next run synchronizes it "+
 				"(or allow synchronizing invoices without attachment in the mapping)")
-		o.Partner = choice.why
+		choice.set(&o)
 		return r.conclude(ctx, &st, pv, o)
 	}
 
@@ -117,7 +122,8 @@ func (r *run) process(ctx context.Context, inv *Invoice, pv *Preview) (o Outcome
 
 	if pv != nil {
 		o := r.outcome(inv, &st, StateSynchronized)
-		o.Action, o.Key, o.Partner = ActionPosted, key, choice.why
+		o.Action, o.Key = ActionPosted, key
+		choice.set(&o)
 		if reverse {
 			o.Action = ActionReposted
 			pv.Reversal = rev
@@ -151,7 +157,7 @@ func (r *run) process(ctx context.Context, inv *Invoice, pv *Preview) (o Outcome
 		st.Synced.Attached = true
 	}
 	o, stored = r.synchronized(ctx, inv, &st, action, doc)
-	o.Partner = choice.why
+	choice.set(&o)
 	return o, stored
 }
 

@@ -15,6 +15,7 @@ type run struct {
 	ctx      context.Context // the run's context: cancelled on a store failure
 	cancel   context.CancelCauseFunc
 	preview  bool
+	seq      uint64 // the run's number in the Syncer: a partner index older than the run is read again
 	chart    *Chart
 	builder  *Builder
 	attach   Attacher
@@ -45,7 +46,7 @@ func (s *Syncer) begin(ctx context.Context, preview bool) (*run, error) {
 		}
 	}
 	rctx, cancel := context.WithCancelCause(ctx)
-	r := &run{s: s, ctx: rctx, cancel: cancel, preview: preview, chart: chart, builder: b, attach: s.attacher()}
+	r := &run{s: s, ctx: rctx, cancel: cancel, preview: preview, seq: s.runs.Add(1), chart: chart, builder: b, attach: s.attacher()}
 	r.report = Report{
 		Started: s.cfg.Now(), Statuses: map[SyncStatus]int{}, Actions: map[Action]int{}, Codes: map[ErrorCode]int{},
 	}

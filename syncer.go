@@ -9,9 +9,12 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/invoicesync/invoicesync/matching"
 )
 
 // ChangePolicy says what the Syncer does with an invoice changed in the
@@ -60,6 +63,10 @@ type Config struct {
 	// CountsOnly makes Run's Report keep counts but no per-invoice outcomes,
 	// so that a run over millions of invoices uses constant memory.
 	CountsOnly bool
+	// MatchRules are the rules a party is matched to a ledger partner by,
+	// in order (see package matching). Nil: auxiliary account, VAT number,
+	// registration id, name.
+	MatchRules []matching.Rule
 }
 
 // Notifier is told the outcome of each invoice a run synchronizes, fails or
@@ -121,8 +128,12 @@ type Outcome struct {
 	Entry EntryRef
 	// Key is the idempotency key of the invoice version.
 	Key string
-	// Partner says which ledger partner was used and why.
+	// Partner says which ledger partner was used and why, in a sentence.
 	Partner string
+	// PartnerDecision is the partner decision in full: linked, matched (by
+	// which rule and value), created, ambiguous (between which partners).
+	// Nil when the invoice stopped before its party was looked at.
+	PartnerDecision *PartnerDecision
 	// Code is the error code (status error).
 	Code ErrorCode
 	// Message says what failed, or why the invoice waits or is skipped.
@@ -177,10 +188,12 @@ type Syncer struct {
 	target  LedgerTarget
 	mapping Mapping
 	store   StateStore
+	lister  PartnerLister // the target's, rate limited; nil when it cannot list
 	cfg     Config
 	seed    maphash.Seed
 	locks   [64]sync.Mutex // per invoice id
-	plocks  [16]sync.Mutex // per party: runs at the same time never create a partner twice
+	roles   [2]roleState   // customers, suppliers
+	runs    atomic.Uint64  // runs begun
 }
 
 // NewSyncer checks its arguments and returns a Syncer. The mapping is copied:
@@ -226,8 +239,12 @@ func NewSyncer(source InvoiceSource, target LedgerTarget, m *Mapping, store Stat
 	}
 	s := &Syncer{source: source, mapping: *m, store: store, cfg: cfg, seed: maphash.MakeSeed()}
 	s.target = target
+	s.lister, _ = target.(PartnerLister)
 	if cfg.Limiter != nil {
 		s.target = &limitedTarget{LedgerTarget: target, lim: cfg.Limiter}
+		if s.lister != nil {
+			s.lister = &limitedLister{PartnerLister: s.lister, lim: cfg.Limiter}
+		}
 	}
 	return s, nil
 }
@@ -411,12 +428,21 @@ func (s *Syncer) lock(id string) func() {
 	return mu.Unlock
 }
 
-// lockParty serialises finding or creating one party's ledger partner
-// across the runs of the Syncer (a Run and a SyncInvoice at the same time).
-func (s *Syncer) lockParty(key string) func() {
-	mu := &s.plocks[maphash.String(s.seed, key)%uint64(len(s.plocks))]
-	mu.Lock()
-	return mu.Unlock
+// roleState is what the Syncer's runs share about the partners of a role.
+// Its lock serialises matching and creating partners of the role across the
+// runs of the Syncer (a Run and a SyncInvoice at the same time), so that no
+// two parties that are one partner create it twice.
+type roleState struct {
+	mu  sync.Mutex
+	idx *partnerIndex // the ledger's partners, when the target lists them
+}
+
+// role returns the shared state of role's partners.
+func (s *Syncer) role(role PartnerRole) *roleState {
+	if role == Supplier {
+		return &s.roles[1]
+	}
+	return &s.roles[0]
 }
 
 // writeContext is the context of a state write that must happen even when
@@ -504,6 +530,19 @@ func (t *limitedTarget) FindEntry(ctx context.Context, key string) (EntryRef, er
 		return EntryRef{}, err
 	}
 	return t.LedgerTarget.FindEntry(ctx, key)
+}
+
+// limitedLister waits for the rate limiter before listing partners.
+type limitedLister struct {
+	PartnerLister
+	lim *rate.Limiter
+}
+
+func (l *limitedLister) ListPartners(ctx context.Context, role PartnerRole) ([]Partner, error) {
+	if err := l.lim.Wait(ctx); err != nil {
+		return nil, err
+	}
+	return l.PartnerLister.ListPartners(ctx, role)
 }
 
 // SupportsDrafts passes the wrapped target's answer through.

@@ -3,6 +3,7 @@ package invoicesync_test
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/invoicesync/invoicesync"
 	"github.com/invoicesync/invoicesync/connector/memory"
+	"github.com/invoicesync/invoicesync/matching"
 )
 
 // clock is the fixed time of the Syncer tests.
@@ -131,12 +133,30 @@ func withPDF(inv invoicesync.Invoice) invoicesync.Invoice {
 	return inv
 }
 
+// germanVAT returns a valid German VAT number, written with dots, that is
+// different for each supplier name: "SUP1" gives "DE 136.695.976".
+func germanVAT(supplier string) string {
+	first8 := "13669597"
+	if supplier != "SUP1" {
+		h := fnv.New32a()
+		h.Write([]byte(supplier))
+		first8 = fmt.Sprintf("%08d", 10000000+h.Sum32()%89999999)
+	}
+	for d := '0'; d <= '9'; d++ {
+		raw := "DE " + first8[:3] + "." + first8[3:6] + "." + first8[6:] + string(d)
+		if _, err := matching.NormalizeVAT(raw, ""); err == nil {
+			return raw
+		}
+	}
+	panic("no check digit for " + first8)
+}
+
 // purchase is a purchase invoice of 50.00 at 20 % from supplier s.
 func purchase(id, s string) invoicesync.Invoice {
 	inv := sale(id, 1, s)
 	inv.Number = "A-" + id
 	inv.Direction = invoicesync.Purchase
-	inv.Party = &invoicesync.Party{SourceID: "S-" + s, Name: s + " GmbH", VATNumber: "DE 123.456.78" + s[len(s)-1:], Country: "DE"}
+	inv.Party = &invoicesync.Party{SourceID: "S-" + s, Name: s + " GmbH", VATNumber: germanVAT(s), Country: "DE"}
 	inv.Lines = []invoicesync.Line{line("1", "50", "50.00", "S", "20")}
 	inv.Lines[0].Description = "Paper"
 	inv.Totals = totals("50.00", "0", "50.00", "10.00", "60.00")

@@ -348,8 +348,10 @@ func TestPreviewWritesNothing(t *testing.T) {
 	require.NotNil(t, rev.Reversal)
 	requireBalanced(t, rev.Reversal)
 	assert.Equal(t, "customer ACME SARL is linked to ledger partner ACME SARL (P2) since an earlier synchronization", rev.Partner)
-	assert.Equal(t, "no ledger customer has the customer number 411BETA: customer BETA SARL would be created", fresh.Partner)
+	assert.Equal(t, "customer BETA SARL matches no ledger customer (auxiliary account 411BETA not found; VAT number not given; "+
+		"registration id not given; name beta not found): it would be created", fresh.Partner)
 	assert.Equal(t, []string{
+		fresh.Partner,
 		"entry in journal VT dated 2026-03-14, reference F-inv-02, key " + fresh.Key,
 		"line 1: debit 240.00 EUR on 411 (partner); account fixed by the mapping",
 		"line 2: credit 200.00 EUR on 706 (revenue); the mapping's default account; VAT code V20 from VAT rule 1; invoice lines [1]",

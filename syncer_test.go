@@ -10,6 +10,7 @@ import (
 
 	"github.com/invoicesync/invoicesync"
 	"github.com/invoicesync/invoicesync/connector/memory"
+	"github.com/invoicesync/invoicesync/matching"
 )
 
 // fiftyInvoices fills h with the 50 invoices of the run test and returns
@@ -351,22 +352,27 @@ func TestSyncInvoiceOnDemand(t *testing.T) {
 func TestPartnersMatchedByNumberAndVATNumber(t *testing.T) {
 	h := newHarness(t)
 	byNumber := h.ledger.AddPartner(invoicesync.Partner{Role: invoicesync.Customer, Name: "Acme (ledger)", AuxiliaryAccount: "411ACME"})
-	byVAT := h.ledger.AddPartner(invoicesync.Partner{Role: invoicesync.Supplier, Name: "SUP1 (ledger)", VATNumber: "DE123456781"})
+	byVAT := h.ledger.AddPartner(invoicesync.Partner{Role: invoicesync.Supplier, Name: "SUP1 (ledger)", VATNumber: "de136695976"})
 	h.putAll(sale("inv-01", 1, "ACME"), purchase("inv-02", "SUP1"))
 	rep := h.run()
 	o1, _ := rep.Outcome("inv-01")
 	o2, _ := rep.Outcome("inv-02")
-	assert.Equal(t, "ledger customer Acme (ledger) ("+byNumber.ID+") has the customer number 411ACME", o1.Partner)
-	assert.Equal(t, "ledger supplier SUP1 (ledger) ("+byVAT.ID+") has the VAT number DE123456781", o2.Partner)
+	assert.Equal(t, "customer ACME SARL matched ledger customer Acme (ledger) ("+byNumber.ID+") by auxiliary account 411ACME", o1.Partner)
+	assert.Equal(t, "supplier SUP1 GmbH matched ledger supplier SUP1 (ledger) ("+byVAT.ID+`) by VAT number DE136695976 (written "de136695976" in the ledger)`, o2.Partner)
+	assert.Equal(t, &invoicesync.PartnerDecision{Action: invoicesync.PartnerMatched, Partner: byVAT, Rule: matching.RuleVATNumber,
+		Value: "DE136695976", Explanation: o2.Partner}, o2.PartnerDecision)
 	assert.Equal(t, 0, h.ledger.Calls(memory.CreatePartner))
 
-	// The links are remembered: the next invoice of ACME asks the ledger nothing.
+	// The links are remembered: the next invoice of ACME searches nothing; the
+	// run lists the customers once to check the link still holds.
 	h.ledger.ResetCalls()
 	h.source.Put(sale("inv-03", 1, "ACME"))
 	rep = h.run()
 	o3, _ := rep.Outcome("inv-03")
 	assert.Equal(t, "customer ACME SARL is linked to ledger partner Acme (ledger) ("+byNumber.ID+") since an earlier synchronization", o3.Partner)
 	assert.Equal(t, 0, h.ledger.Calls(memory.FindPartners))
+	assert.Equal(t, 1, h.ledger.Calls(memory.ListPartners))
+	assert.Equal(t, invoicesync.PartnerLinked, o3.PartnerDecision.Action)
 }
 
 func TestAmbiguousPartnerIsNeverGuessed(t *testing.T) {
@@ -376,8 +382,13 @@ func TestAmbiguousPartnerIsNeverGuessed(t *testing.T) {
 	h.source.Put(sale("inv-01", 1, "ACME"))
 	rep := h.run()
 	o, _ := rep.Outcome("inv-01")
-	assert.Equal(t, invoicesync.CodePartnerValidation, o.Code)
-	assert.Contains(t, o.Message, "2 ledger customers have the customer number 411ACME (Acme 1 (P1), Acme 2 (P2))")
+	assert.Equal(t, invoicesync.CodePartnerAmbiguous, o.Code)
+	assert.Equal(t, "ERROR_SYNC_INVOICE_PARTNER_AMBIGUOUS: invoice F-inv-01: 2 ledger customers have the auxiliary account 411ACME "+
+		`(Acme 1 (P1), Acme 2 (P2)): which one is meant cannot be decided (Party.auxiliary_account is "411ACME")`, o.Message)
+	assert.Equal(t, invoicesync.PartnerAmbiguous, o.PartnerDecision.Action)
+	assert.Equal(t, []invoicesync.PartnerRef{{ID: "P1", Name: "Acme 1", AuxiliaryAccount: "411ACME"}, {ID: "P2", Name: "Acme 2", AuxiliaryAccount: "411ACME"}},
+		o.PartnerDecision.Candidates)
+	assert.Equal(t, "customer ACME SARL matches 2 ledger customers by auxiliary account 411ACME: Acme 1 (P1), Acme 2 (P2)", o.Partner)
 	assert.Equal(t, 0, h.ledger.Len())
 }
 
@@ -400,7 +411,8 @@ func TestUnlinkPartnerAfterItWasDeleted(t *testing.T) {
 	require.NoError(t, err)
 	o, _ = rep.Outcome("inv-02")
 	assert.Equal(t, invoicesync.StateSynchronized, o.Status)
-	assert.Equal(t, "no ledger customer has the customer number 411ACME: created customer ACME SARL (P2)", o.Partner)
+	assert.Equal(t, "customer ACME SARL matches no ledger customer (auxiliary account 411ACME not found; VAT number not given; "+
+		"registration id not given; name acme not found): created ACME SARL (P2)", o.Partner)
 	h.requireExactlyOnce("inv-01", "inv-02")
 }
 
@@ -431,7 +443,7 @@ func TestPartyKnownOnlyByNameIsCreatedOnce(t *testing.T) {
 	h.source.Put(second)
 	rep := h.run()
 	o, _ := rep.Outcome("inv-02")
-	assert.Equal(t, "ledger customer Boulangerie Martin (P1) has the name boulangerie martin", o.Partner)
+	assert.Equal(t, "customer boulangerie martin matched ledger customer Boulangerie Martin (P1) by name boulangerie martin", o.Partner)
 	assert.Len(t, h.ledger.Partners(invoicesync.Customer), 1)
 	h.requireExactlyOnce("inv-01", "inv-02")
 }

@@ -15,13 +15,14 @@ import (
 // call counters. The values are the methods' names.
 type Method string
 
-// The methods of Ledger (the invoicesync.LedgerTarget and
-// invoicesync.Attacher methods).
+// The methods of Ledger (the invoicesync.LedgerTarget,
+// invoicesync.PartnerLister and invoicesync.Attacher methods).
 const (
 	Accounts      Method = "Accounts"      // Ledger.Accounts
 	VATCodes      Method = "VATCodes"      // Ledger.VATCodes
 	Journals      Method = "Journals"      // Ledger.Journals
 	FindPartners  Method = "FindPartners"  // Ledger.FindPartners
+	ListPartners  Method = "ListPartners"  // Ledger.ListPartners
 	CreatePartner Method = "CreatePartner" // Ledger.CreatePartner
 	PostEntry     Method = "PostEntry"     // Ledger.PostEntry
 	FindEntry     Method = "FindEntry"     // Ledger.FindEntry
@@ -39,7 +40,7 @@ const (
 
 // ledgerMethods and sourceMethods are the methods each fake accepts.
 var (
-	ledgerMethods = []Method{Accounts, VATCodes, Journals, FindPartners, CreatePartner, PostEntry, FindEntry, Attach}
+	ledgerMethods = []Method{Accounts, VATCodes, Journals, FindPartners, ListPartners, CreatePartner, PostEntry, FindEntry, Attach}
 	sourceMethods = []Method{Changed, Invoice, Contact, FetchAttachment}
 )
 

@@ -357,6 +357,19 @@ func (l *Ledger) FindPartners(ctx context.Context, q invoicesync.PartnerQuery) (
 	return out, nil
 }
 
+// ListPartners implements invoicesync.PartnerLister: copies of the partners
+// of role, deleted ones excluded, in the order they were added. A role other
+// than Customer or Supplier fails.
+func (l *Ledger) ListPartners(ctx context.Context, role invoicesync.PartnerRole) ([]invoicesync.Partner, error) {
+	if _, err := l.inj.begin(ctx, ListPartners, false); err != nil {
+		return nil, err
+	}
+	if role != invoicesync.Customer && role != invoicesync.Supplier {
+		return nil, fmt.Errorf("memory: ListPartners: invalid role %q", role)
+	}
+	return l.Partners(role), nil
+}
+
 // CreatePartner implements invoicesync.LedgerTarget. It assigns the next ID
 // of the partner sequence ("P1", "P2", ...). It rejects a partner whose Role
 // is not Customer or Supplier, whose Name is empty, or whose Ref.ID is set.

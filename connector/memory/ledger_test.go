@@ -355,6 +355,13 @@ func TestPartners(t *testing.T) {
 	assert.Equal(t, "1 rue de la Paix", l.Partners(invoicesync.Customer)[0].Address.Lines[0])
 	assert.Len(t, l.Partners(""), 2)
 	_ = p1
+	listed, err := l.ListPartners(ctx, invoicesync.Supplier)
+	require.NoError(t, err)
+	require.Len(t, listed, 1)
+	assert.Equal(t, "P2", listed[0].Ref.ID)
+	assert.Equal(t, "DE123456789", listed[0].VATNumber)
+	_, err = l.ListPartners(ctx, "")
+	require.Error(t, err)
 
 	// The next partner continues the sequence.
 	assert.Equal(t, "P4", l.AddPartner(invoicesync.Partner{Role: invoicesync.Customer, Name: "X"}).ID)
@@ -626,6 +633,7 @@ func TestDoneContextFailsEveryMethod(t *testing.T) {
 			_, err := l.FindPartners(ctx, invoicesync.PartnerQuery{Role: invoicesync.Customer, Key: invoicesync.KeyName, Value: "x"})
 			return err
 		}(),
+		func() error { _, err := l.ListPartners(ctx, invoicesync.Customer); return err }(),
 		func() error {
 			_, err := l.CreatePartner(ctx, invoicesync.Partner{Role: invoicesync.Customer, Name: "X"})
 			return err
@@ -641,7 +649,7 @@ func TestDoneContextFailsEveryMethod(t *testing.T) {
 	assert.Len(t, l.Partners(""), 1)
 	counts := l.CallCounts()
 	assert.Equal(t, map[memory.Method]int{
-		memory.Accounts: 1, memory.VATCodes: 1, memory.Journals: 1, memory.FindPartners: 1,
+		memory.Accounts: 1, memory.VATCodes: 1, memory.Journals: 1, memory.FindPartners: 1, memory.ListPartners: 1,
 		memory.CreatePartner: 1, memory.PostEntry: 1, memory.FindEntry: 1, memory.Attach: 1,
 	}, counts)
 }
@@ -650,7 +658,7 @@ func TestCallCounters(t *testing.T) {
 	ctx := context.Background()
 	l, p := newLedger(t)
 	assert.Equal(t, map[memory.Method]int{
-		memory.Accounts: 0, memory.VATCodes: 0, memory.Journals: 0, memory.FindPartners: 0,
+		memory.Accounts: 0, memory.VATCodes: 0, memory.Journals: 0, memory.FindPartners: 0, memory.ListPartners: 0,
 		memory.CreatePartner: 0, memory.PostEntry: 0, memory.FindEntry: 0, memory.Attach: 0,
 	}, l.CallCounts(), "setup methods are not counted")
 
