@@ -38,7 +38,16 @@
 //
 // Per invoice it keeps a State (pending, synchronized, error, waiting,
 // skipped) and tells the Notifier every outcome. The ledger's chart is read
-// once per run, partners once per party and run; invoices are streamed.
+// once per run, its partners once per role and run (PartnerLister) or
+// searched once per party; invoices are streamed.
+//
+// Customers and suppliers: a party linked to a ledger partner by an earlier
+// run keeps it; otherwise package matching compares it with the ledger's
+// partners (customer number, VAT number, registration id, name, each
+// normalised). One match is linked, none creates the partner, several are
+// an ERROR_SYNC_INVOICE_PARTNER_AMBIGUOUS naming them. Outcome.PartnerDecision
+// says which and why. ImportPartners copies the ledger's partners into the
+// invoicing tool (ContactWriter), creating only the missing ones.
 //
 // Exactly once: an invoice version's idempotency key comes from the source,
 // the invoice id and its Fingerprint. The Syncer records its intent in the

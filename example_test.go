@@ -141,3 +141,38 @@ func ExampleSyncer() {
 	//    add a VAT code for sales category S, rate 2.1 % in the mapping (sales_vat)
 	// entries in the ledger: 1
 }
+
+// A company that starts invoicing with a ledger that already knows its
+// customers imports them first: each ledger customer is found among the
+// invoicing tool's contacts by its customer number (then VAT number,
+// registration id, name), or created there, and linked.
+func ExampleSyncer_ImportPartners() {
+	ctx := context.Background()
+	ledger := memory.NewLedger()
+	ledger.AddPartner(invoicesync.Partner{Role: invoicesync.Customer, Name: "Dupont SARL", AuxiliaryAccount: "411DUPONT"})
+	ledger.AddPartner(invoicesync.Partner{Role: invoicesync.Customer, Name: "Martin & Fils", AuxiliaryAccount: "411MARTIN"})
+	source := memory.NewSource()
+	source.PutContact("K-7", invoicesync.Party{Name: "Boulangerie Dupont", AuxiliaryAccount: "411 dupont"})
+
+	s, err := invoicesync.NewSyncer(source, ledger, frenchMapping(), nil, invoicesync.Config{SourceID: "example-tool/tenant-1"})
+	if err != nil {
+		panic(err)
+	}
+	for range 2 {
+		rep, err := s.ImportPartners(ctx, invoicesync.Customer)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("created %d, matched %d, ambiguous %d\n", rep.Created, rep.Matched, rep.Ambiguous)
+		for _, it := range rep.Items {
+			fmt.Println("  ", it.Explanation)
+		}
+	}
+	// Output:
+	// created 1, matched 1, ambiguous 0
+	//    ledger customer Dupont SARL (P1) matched contact Boulangerie Dupont (K-7) by auxiliary account 411DUPONT
+	//    ledger customer Martin & Fils (P2) matches no contact (auxiliary account 411MARTIN not found; VAT number not given; registration id not given; name martin fils not found): created contact K1
+	// created 0, matched 2, ambiguous 0
+	//    ledger customer Dupont SARL (P1) is linked to contact K-7 by an earlier import or synchronization
+	//    ledger customer Martin & Fils (P2) is linked to contact K1 by an earlier import or synchronization
+}

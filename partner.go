@@ -23,7 +23,7 @@ func (r *run) party(ctx context.Context, inv *Invoice) (*Party, error) {
 	}
 	p, err := r.contacts.do(ctx, inv.ContactRef, func() (Party, error) {
 		var p Party
-		err := r.retry(ctx, func() (err error) {
+		err := r.s.retry(ctx, func() (err error) {
 			p, err = r.s.source.Contact(ctx, inv.ContactRef)
 			return err
 		})
@@ -213,7 +213,7 @@ func (r *run) resolvePartner(ctx context.Context, role PartnerRole, party *Party
 		return partnerChoice{decision: dec}, nil
 	}
 	var ref PartnerRef
-	err = r.retry(ctx, func() (err error) {
+	err = r.s.retry(ctx, func() (err error) {
 		ref, err = r.s.target.CreatePartner(ctx, p)
 		return err
 	})
@@ -384,7 +384,7 @@ func (r *run) partnerIndex(ctx context.Context, role PartnerRole) (*partnerIndex
 		return rs.idx, nil
 	}
 	var all []Partner
-	err := r.retry(ctx, func() (err error) {
+	err := r.s.retry(ctx, func() (err error) {
 		all, err = r.s.lister.ListPartners(ctx, role)
 		return err
 	})
@@ -456,7 +456,7 @@ func invalidNote(invalid []string) string {
 // gives an empty, non-nil slice.
 func (r *run) findPartners(ctx context.Context, q PartnerQuery) ([]Partner, error) {
 	var found []Partner
-	err := r.retry(ctx, func() (err error) {
+	err := r.s.retry(ctx, func() (err error) {
 		found, err = r.s.target.FindPartners(ctx, q)
 		return err
 	})

@@ -196,7 +196,7 @@ func (r *run) post(ctx context.Context, inv *Invoice, st *State, in *Intent) (o 
 		return Outcome{}, false, false
 	}
 	var ref EntryRef
-	err := r.retry(ctx, func() (err error) {
+	err := r.s.retry(ctx, func() (err error) {
 		ref, err = r.s.target.PostEntry(ctx, in.Entry)
 		return err
 	})
@@ -237,7 +237,7 @@ func refused(err error) bool {
 // was recorded; found or not, the intent is settled.
 func (r *run) resolveIntent(ctx context.Context, st *State) (found bool, err error) {
 	var ref EntryRef
-	err = r.retry(ctx, func() (err error) {
+	err = r.s.retry(ctx, func() (err error) {
 		ref, err = r.s.target.FindEntry(ctx, st.Intent.Key)
 		return err
 	})
@@ -494,7 +494,7 @@ func (r *run) document(ctx context.Context, inv *Invoice, peek bool) (doc *Docum
 		if !ok {
 			return nil, false, pdfErr("the invoice's PDF is not embedded and the invoicing tool's connector cannot download attachments", nil)
 		}
-		err := r.retry(ctx, func() (err error) {
+		err := r.s.retry(ctx, func() (err error) {
 			d, err = f.FetchAttachment(ctx, inv.ID, a)
 			return err
 		})
@@ -536,7 +536,7 @@ func (r *run) attachPending(ctx context.Context, inv *Invoice, ref EntryRef, doc
 
 // attachDocument attaches doc to the entry ref.
 func (r *run) attachDocument(ctx context.Context, inv *Invoice, ref EntryRef, doc *Document) error {
-	err := r.retry(ctx, func() error { return r.attach.Attach(ctx, ref, *doc) })
+	err := r.s.retry(ctx, func() error { return r.attach.Attach(ctx, ref, *doc) })
 	if err == nil || ctx.Err() != nil {
 		return err
 	}

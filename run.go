@@ -142,7 +142,7 @@ func (r *run) handle(ctx context.Context, j job) {
 // failures leave the invoice in error.
 func (r *run) read(ctx context.Context, id string) (*Invoice, error) {
 	var inv Invoice
-	err := r.retry(ctx, func() (err error) {
+	err := r.s.retry(ctx, func() (err error) {
 		inv, err = r.s.source.Invoice(ctx, id)
 		return err
 	})
@@ -214,11 +214,11 @@ func (r *run) record(ctx context.Context, inv *Invoice, o Outcome) {
 
 // retry calls fn until it succeeds, fails for good, or fails temporarily
 // MaxAttempts times, waiting RetryDelay, then twice as long, in between.
-func (r *run) retry(ctx context.Context, fn func() error) error {
-	delay := r.s.cfg.RetryDelay
+func (s *Syncer) retry(ctx context.Context, fn func() error) error {
+	delay := s.cfg.RetryDelay
 	for attempt := 1; ; attempt++ {
 		err := fn()
-		if err == nil || !Retryable(err) || attempt >= r.s.cfg.MaxAttempts {
+		if err == nil || !Retryable(err) || attempt >= s.cfg.MaxAttempts {
 			return err
 		}
 		t := time.NewTimer(delay)

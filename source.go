@@ -39,6 +39,20 @@ type InvoiceSource interface {
 	Contact(ctx context.Context, ref string) (Party, error)
 }
 
+// ContactWriter is implemented by sources whose customers and suppliers can
+// be listed and created: ImportPartners copies the ledger's partners into
+// the invoicing tool through it.
+type ContactWriter interface {
+	// Contacts lists the contacts of role, each with its SourceID. A contact
+	// that is both customer and supplier is listed for both roles.
+	// Read-only: safe to retry.
+	Contacts(ctx context.Context, role PartnerRole) ([]Party, error)
+	// CreateContact creates a contact of role and returns it with the
+	// SourceID the tool gave it. Not idempotent: wrap ErrTemporary only when
+	// the contact was certainly not created.
+	CreateContact(ctx context.Context, role PartnerRole, p Party) (Party, error)
+}
+
 // AttachmentFetcher is implemented by sources that can download an invoice's
 // attachments (its PDF). Without it, only attachments embedded in the invoice
 // (AttachmentRef.Data) can be sent to the ledger.

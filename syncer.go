@@ -334,7 +334,7 @@ func (s *Syncer) SyncInvoice(ctx context.Context, id string) (Outcome, error) {
 		return Outcome{}, err
 	}
 	var inv Invoice
-	err = r.retry(ctx, func() (err error) {
+	err = r.s.retry(ctx, func() (err error) {
 		inv, err = s.source.Invoice(ctx, id)
 		return err
 	})

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -17,7 +16,7 @@ import (
 //  2. Accents (combining marks) are removed, and letters with no
 //     decomposition are spelled in Latin: æ → ae, œ → oe, ø → o, ł → l,
 //     đ → d, þ → th, ß → ss.
-//  3. Case folding.
+//  3. Lower case (Unicode simple case mapping).
 //  4. Dots and apostrophes are removed ("S.A." → "sa", "L'Oréal" →
 //     "loreal"); every other character that is not a letter or digit
 //     separates words; runs of separators collapse to one space.
@@ -37,7 +36,10 @@ func NormalizeName(raw string) string {
 	if raw == "" {
 		return ""
 	}
-	s := cases.Fold().String(norm.NFKD.String(raw))
+	s := raw
+	if !isASCII(raw) {
+		s = norm.NFKD.String(raw)
+	}
 	words := make([]string, 0, 8)
 	var w strings.Builder
 	flush := func() {
@@ -51,6 +53,7 @@ func NormalizeName(raw string) string {
 		case unicode.Is(unicode.Mn, c), c == '.', c == '\'', c == '’', c == 'ʼ':
 			// accents, dots and apostrophes vanish
 		case unicode.IsLetter(c) || unicode.IsDigit(c):
+			c = unicode.ToLower(c)
 			if t, ok := spelled[c]; ok {
 				w.WriteString(t)
 			} else {
@@ -62,6 +65,15 @@ func NormalizeName(raw string) string {
 	}
 	flush()
 	return strings.Join(stripLegalForms(words), " ")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // spelled gives the Latin spelling of letters NFKD does not decompose.

@@ -29,19 +29,21 @@ const (
 	Attach        Method = "Attach"        // Ledger.Attach
 )
 
-// The methods of Source (the invoicesync.InvoiceSource and
-// invoicesync.AttachmentFetcher methods).
+// The methods of Source (the invoicesync.InvoiceSource,
+// invoicesync.ContactWriter and invoicesync.AttachmentFetcher methods).
 const (
 	Changed         Method = "Changed"         // Source.Changed
 	Invoice         Method = "Invoice"         // Source.Invoice
 	Contact         Method = "Contact"         // Source.Contact
+	Contacts        Method = "Contacts"        // Source.Contacts
+	CreateContact   Method = "CreateContact"   // Source.CreateContact
 	FetchAttachment Method = "FetchAttachment" // Source.FetchAttachment
 )
 
 // ledgerMethods and sourceMethods are the methods each fake accepts.
 var (
 	ledgerMethods = []Method{Accounts, VATCodes, Journals, FindPartners, ListPartners, CreatePartner, PostEntry, FindEntry, Attach}
-	sourceMethods = []Method{Changed, Invoice, Contact, FetchAttachment}
+	sourceMethods = []Method{Changed, Invoice, Contact, Contacts, CreateContact, FetchAttachment}
 )
 
 // FaultKind says how an injected fault fails a call.

@@ -13,9 +13,10 @@ import (
 )
 
 var (
-	_ invoicesync.LedgerTarget = (*Ledger)(nil)
-	_ invoicesync.DraftPoster  = (*Ledger)(nil)
-	_ invoicesync.Attacher     = (*Ledger)(nil)
+	_ invoicesync.LedgerTarget  = (*Ledger)(nil)
+	_ invoicesync.DraftPoster   = (*Ledger)(nil)
+	_ invoicesync.Attacher      = (*Ledger)(nil)
+	_ invoicesync.PartnerLister = (*Ledger)(nil)
 )
 
 // Ledger is a strict in-memory ledger: an invoicesync.LedgerTarget, DraftPoster

@@ -2,10 +2,13 @@ package memory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,10 +18,11 @@ import (
 var (
 	_ invoicesync.InvoiceSource     = (*Source)(nil)
 	_ invoicesync.AttachmentFetcher = (*Source)(nil)
+	_ invoicesync.ContactWriter     = (*Source)(nil)
 )
 
-// Source is an in-memory invoicing tool: an invoicesync.InvoiceSource and
-// AttachmentFetcher whose invoices, contacts and attachments a test puts in,
+// Source is an in-memory invoicing tool: an invoicesync.InvoiceSource,
+// ContactWriter and AttachmentFetcher whose invoices, contacts and attachments a test puts in,
 // and which fails on demand (see Inject and SetLatency).
 //
 // Every Put is a change with the next sequence number. Changed streams, in
@@ -34,6 +38,8 @@ type Source struct {
 	log         []change           // every Put, in sequence order
 	latest      map[string]version // invoice ID → latest version
 	contacts    map[string]invoicesync.Party
+	roles       map[string]invoicesync.PartnerRole // contact ref → role, for contacts created with CreateContact
+	contactSeq  int
 	attachments map[string]map[string]invoicesync.Document // invoice ID → attachment ID → document
 }
 
@@ -54,6 +60,7 @@ func NewSource() *Source {
 		inj:         newInjector(sourceMethods),
 		latest:      make(map[string]version),
 		contacts:    make(map[string]invoicesync.Party),
+		roles:       make(map[string]invoicesync.PartnerRole),
 		attachments: make(map[string]map[string]invoicesync.Document),
 	}
 }
@@ -263,6 +270,68 @@ func (s *Source) Contact(ctx context.Context, ref string) (invoicesync.Party, er
 	p, ok := s.contacts[ref]
 	if !ok {
 		return invoicesync.Party{}, fmt.Errorf("memory: Contact %q: %w", ref, invoicesync.ErrNotFound)
+	}
+	return cloneParty(p), nil
+}
+
+// ---- invoicesync.ContactWriter ----
+
+// Contacts implements invoicesync.ContactWriter: copies of the contacts of
+// role, by ref, each with SourceID set to its ref. A contact put with
+// PutContact has no role and is listed for both roles, as a contact that is
+// both customer and supplier; one created with CreateContact has its role.
+func (s *Source) Contacts(ctx context.Context, role invoicesync.PartnerRole) ([]invoicesync.Party, error) {
+	if _, err := s.inj.begin(ctx, Contacts, false); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	refs := make([]string, 0, len(s.contacts))
+	for ref := range s.contacts {
+		if r, ok := s.roles[ref]; !ok || r == role {
+			refs = append(refs, ref)
+		}
+	}
+	slices.Sort(refs)
+	out := make([]invoicesync.Party, len(refs))
+	for i, ref := range refs {
+		out[i] = cloneParty(s.contacts[ref])
+		out[i].SourceID = ref
+	}
+	return out, nil
+}
+
+// CreateContact implements invoicesync.ContactWriter: it stores a copy of p
+// under the next ref of the contact sequence ("K1", "K2", ...) and returns
+// it with SourceID set. A contact needs a name and a role.
+func (s *Source) CreateContact(ctx context.Context, role invoicesync.PartnerRole, p invoicesync.Party) (invoicesync.Party, error) {
+	c, err := s.inj.begin(ctx, CreateContact, true)
+	if err != nil {
+		return invoicesync.Party{}, err
+	}
+	switch {
+	case role != invoicesync.Customer && role != invoicesync.Supplier:
+		err = fmt.Errorf("memory: CreateContact %q: invalid role %q", p.Name, role)
+	case strings.TrimSpace(p.Name) == "":
+		err = errors.New("memory: CreateContact: a contact needs a name")
+	default:
+		s.mu.Lock()
+		for {
+			s.contactSeq++
+			p.SourceID = fmt.Sprintf("K%d", s.contactSeq)
+			if _, taken := s.contacts[p.SourceID]; !taken {
+				break
+			}
+		}
+		s.contacts[p.SourceID] = cloneParty(p)
+		s.roles[p.SourceID] = role
+		s.mu.Unlock()
+	}
+	if lost := c.lost(); lost != nil {
+		return invoicesync.Party{}, lost
+	}
+	if err != nil {
+		return invoicesync.Party{}, err
 	}
 	return cloneParty(p), nil
 }

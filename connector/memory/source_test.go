@@ -306,7 +306,8 @@ func TestSourceReadsAndFaults(t *testing.T) {
 	_, err = s.FetchAttachment(ctx, "A", invoicesync.AttachmentRef{ID: "pdf-A"})
 	require.NoError(t, err)
 
-	assert.Equal(t, map[memory.Method]int{memory.Changed: 0, memory.Invoice: 4, memory.Contact: 4, memory.FetchAttachment: 6}, s.CallCounts())
+	assert.Equal(t, map[memory.Method]int{memory.Changed: 0, memory.Invoice: 4, memory.Contact: 4, memory.Contacts: 0, memory.CreateContact: 0, memory.FetchAttachment: 6},
+		s.CallCounts())
 	s.ResetCalls()
 	assert.Equal(t, 0, s.Calls(memory.FetchAttachment))
 }
@@ -379,4 +380,52 @@ func TestSourceConcurrentPutsAndReads(t *testing.T) {
 		seen[it.id] = true
 		assert.Equal(t, "v2", it.number)
 	}
+}
+
+func TestSourceContactWriter(t *testing.T) {
+	ctx := context.Background()
+	s := memory.NewSource()
+	s.PutContact("K-B", invoicesync.Party{Name: "Both Ways"})
+	s.PutContact("K-A", invoicesync.Party{Name: "Also Both", Address: invoicesync.Address{Lines: []string{"1 rue"}}})
+
+	c, err := s.CreateContact(ctx, invoicesync.Customer, invoicesync.Party{Name: "New Customer", AuxiliaryAccount: "411NEW"})
+	require.NoError(t, err)
+	assert.Equal(t, invoicesync.Party{SourceID: "K1", Name: "New Customer", AuxiliaryAccount: "411NEW"}, c)
+	sup, err := s.CreateContact(ctx, invoicesync.Supplier, invoicesync.Party{Name: "New Supplier"})
+	require.NoError(t, err)
+	assert.Equal(t, "K2", sup.SourceID)
+
+	names := func(role invoicesync.PartnerRole) []string {
+		t.Helper()
+		ps, err := s.Contacts(ctx, role)
+		require.NoError(t, err)
+		out := []string{}
+		for _, p := range ps {
+			out = append(out, p.SourceID+" "+p.Name)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"K-A Also Both", "K-B Both Ways", "K1 New Customer"}, names(invoicesync.Customer))
+	assert.Equal(t, []string{"K-A Also Both", "K-B Both Ways", "K2 New Supplier"}, names(invoicesync.Supplier))
+
+	// Copies: changing what Contacts returned changes nothing.
+	ps, err := s.Contacts(ctx, invoicesync.Customer)
+	require.NoError(t, err)
+	ps[0].Address.Lines[0] = "changed"
+	got, err := s.Contact(ctx, "K-A")
+	require.NoError(t, err)
+	assert.Equal(t, "1 rue", got.Address.Lines[0])
+
+	_, err = s.CreateContact(ctx, invoicesync.Customer, invoicesync.Party{Name: " "})
+	assert.EqualError(t, err, "memory: CreateContact: a contact needs a name")
+	_, err = s.CreateContact(ctx, "prospect", invoicesync.Party{Name: "X"})
+	assert.EqualError(t, err, `memory: CreateContact "X": invalid role "prospect"`)
+
+	// A lost answer: the contact exists, the caller does not know it.
+	s.Inject(memory.Fault{Method: memory.CreateContact, Kind: memory.FaultLoseResponse})
+	_, err = s.CreateContact(ctx, invoicesync.Customer, invoicesync.Party{Name: "Lost"})
+	require.ErrorIs(t, err, memory.ErrResponseLost)
+	assert.Contains(t, names(invoicesync.Customer), "K3 Lost")
+	assert.Equal(t, 5, s.Calls(memory.CreateContact))
+	assert.Equal(t, 4, s.Calls(memory.Contacts))
 }
