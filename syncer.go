@@ -216,6 +216,9 @@ func NewSyncer(source InvoiceSource, target LedgerTarget, m *Mapping, store Stat
 	default:
 		return nil, fmt.Errorf("invoicesync: unknown Config.OnChange %q (use %q or %q)", cfg.OnChange, ReportChanges, RepostChanges)
 	}
+	if err := checkRules(cfg.MatchRules); err != nil {
+		return nil, err
+	}
 	if _, err := NewBuilder(m, NewChart(nil, nil, nil)); err != nil {
 		return nil, err
 	}
@@ -426,6 +429,28 @@ func (s *Syncer) lock(id string) func() {
 	mu := &s.locks[maphash.String(s.seed, id)%uint64(len(s.locks))]
 	mu.Lock()
 	return mu.Unlock
+}
+
+// checkRules refuses an empty, unknown or repeated matching rule.
+func checkRules(rules []matching.Rule) error {
+	if rules != nil && len(rules) == 0 {
+		return errors.New("invoicesync: Config.MatchRules is empty: leave it nil for the default rules")
+	}
+	known := map[matching.Rule]bool{}
+	for _, r := range matching.DefaultRules() {
+		known[r] = true
+	}
+	seen := map[matching.Rule]bool{}
+	for _, r := range rules {
+		switch {
+		case !known[r]:
+			return fmt.Errorf("invoicesync: unknown rule %q in Config.MatchRules (use %v)", r, matching.DefaultRules())
+		case seen[r]:
+			return fmt.Errorf("invoicesync: rule %q appears twice in Config.MatchRules", r)
+		}
+		seen[r] = true
+	}
+	return nil
 }
 
 // roleState is what the Syncer's runs share about the partners of a role.

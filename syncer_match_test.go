@@ -285,3 +285,24 @@ func TestPartiesSharingAVATNumberGetOnePartnerUnderConcurrency(t *testing.T) {
 		require.Equal(t, 1, h.ledger.Calls(memory.CreatePartner), "round %d", round)
 	}
 }
+
+func TestMatchRulesConfigured(t *testing.T) {
+	h := newHarness(t)
+	h.cfg.MatchRules = []matching.Rule{matching.RuleName, matching.RuleAuxiliaryAccount}
+	byName := h.ledger.AddPartner(invoicesync.Partner{Role: invoicesync.Customer, Name: "ACME"})
+	h.ledger.AddPartner(invoicesync.Partner{Role: invoicesync.Customer, Name: "Other", AuxiliaryAccount: "411ACME"})
+	h.source.Put(sale("inv-01", 1, "ACME")) // ACME SARL, customer number 411ACME
+	rep := h.run()
+	o, _ := rep.Outcome("inv-01")
+	assert.Equal(t, byName.ID, o.PartnerDecision.Partner.ID, "the name rule comes first")
+	assert.Equal(t, matching.RuleName, o.PartnerDecision.Rule)
+
+	h = newHarness(t)
+	h.cfg.MatchRules = []matching.Rule{matching.RuleVATNumber}
+	h.ledger.AddPartner(invoicesync.Partner{Role: invoicesync.Customer, Name: "ACME SARL"})
+	h.source.Put(sale("inv-01", 1, "ACME"))
+	rep = h.run()
+	o, _ = rep.Outcome("inv-01")
+	assert.Equal(t, invoicesync.PartnerCreated, o.PartnerDecision.Action, "names are not compared")
+	assert.Equal(t, "customer ACME SARL matches no ledger customer (VAT number not given): created ACME SARL (P2)", o.Partner)
+}

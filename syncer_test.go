@@ -2,6 +2,7 @@ package invoicesync_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -426,6 +427,21 @@ func TestNewSyncerRefusesBadConfig(t *testing.T) {
 	cfg.OnChange = "ignore"
 	_, err = invoicesync.NewSyncer(h.source, h.ledger, h.mapping, nil, cfg)
 	assert.EqualError(t, err, `invoicesync: unknown Config.OnChange "ignore" (use "report" or "repost")`)
+	for rules, want := range map[string]string{
+		"":           "invoicesync: Config.MatchRules is empty: leave it nil for the default rules",
+		"name,email": `invoicesync: unknown rule "email" in Config.MatchRules (use [auxiliary_account vat_number registration_id name])`,
+		"name,name":  `invoicesync: rule "name" appears twice in Config.MatchRules`,
+	} {
+		cfg = h.cfg
+		cfg.MatchRules = []matching.Rule{}
+		for _, r := range strings.Split(rules, ",") {
+			if r != "" {
+				cfg.MatchRules = append(cfg.MatchRules, matching.Rule(r))
+			}
+		}
+		_, err = invoicesync.NewSyncer(h.source, h.ledger, h.mapping, nil, cfg)
+		assert.EqualError(t, err, want)
+	}
 	m := frenchMapping()
 	m.Scope = "everything"
 	_, err = invoicesync.NewSyncer(h.source, h.ledger, m, nil, h.cfg)

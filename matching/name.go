@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -16,7 +17,7 @@ import (
 //  2. Accents (combining marks) are removed, and letters with no
 //     decomposition are spelled in Latin: æ → ae, œ → oe, ø → o, ł → l,
 //     đ → d, þ → th, ß → ss.
-//  3. Lower case (Unicode simple case mapping).
+//  3. Unicode case folding ("Σ" and "ς" are both "σ").
 //  4. Dots and apostrophes are removed ("S.A." → "sa", "L'Oréal" →
 //     "loreal"); every other character that is not a letter or digit
 //     separates words; runs of separators collapse to one space.
@@ -38,7 +39,7 @@ func NormalizeName(raw string) string {
 	}
 	s := raw
 	if !isASCII(raw) {
-		s = norm.NFKD.String(raw)
+		s = cases.Fold().String(norm.NFKD.String(raw))
 	}
 	words := make([]string, 0, 8)
 	var w strings.Builder
@@ -53,7 +54,7 @@ func NormalizeName(raw string) string {
 		case unicode.Is(unicode.Mn, c), c == '.', c == '\'', c == '’', c == 'ʼ':
 			// accents, dots and apostrophes vanish
 		case unicode.IsLetter(c) || unicode.IsDigit(c):
-			c = unicode.ToLower(c)
+			c = unicode.ToLower(c) // ASCII input is not folded above
 			if t, ok := spelled[c]; ok {
 				w.WriteString(t)
 			} else {

@@ -40,6 +40,8 @@ func TestNormalizeName(t *testing.T) {
 		{"SAS", "sas"},            // nothing would be left
 		{"SARL SAS", "sarl"},      // one word kept
 		{"Ωmega AE", "ωmega"},     // Greek kept, folded
+		{"ΟΔΥΣΣΕΑΣ", "οδυσσεασ"},  // capital sigma
+		{"Οδυσσέας", "οδυσσεασ"},  // final sigma folds to σ
 		{"", ""},
 		{" .-/ ", ""},
 	} {
