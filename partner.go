@@ -238,32 +238,33 @@ func (r *run) resolvePartner(ctx context.Context, role PartnerRole, party *Party
 	return partnerChoice{ref: ref, decision: dec}, nil
 }
 
-// linked checks a partner linked by an earlier run. When the ledger lists
-// its partners, a linked partner it no longer has is an error now rather
-// than a refused entry later; a preview without listing searches it by its
-// auxiliary account. Otherwise the link is trusted (the ledger refuses an
-// entry for a deleted partner with ErrPartnerNotFound).
+// linked checks a partner linked by an earlier run, when that costs no
+// extra call: against the ledger's partners when this run has read them
+// already (or, in a preview, reads them: nothing will be posted for the
+// ledger to refuse), or, in a preview of a ledger that cannot list, by a
+// search on the partner's auxiliary account. Otherwise the link is trusted:
+// the ledger refuses an entry for a deleted partner with ErrPartnerNotFound.
 func (r *run) linked(ctx context.Context, role PartnerRole, party *Party, ref PartnerRef) (partnerChoice, error) {
 	dec := &PartnerDecision{Action: PartnerLinked, Partner: ref,
 		Explanation: fmt.Sprintf("%s %s is linked to ledger partner %s since an earlier synchronization", role, partyName(party), partnerText(ref))}
 	var gone bool
-	if r.s.lister != nil {
+	var err error
+	switch {
+	case r.s.lister != nil:
 		rs := r.s.role(role)
 		rs.mu.Lock()
-		idx, err := r.partnerIndex(ctx, role)
-		if err == nil {
-			_, found := idx.byID[ref.ID]
-			gone = !found
+		if idx := rs.idx; (idx != nil && idx.seq >= r.seq) || r.preview {
+			if idx, err = r.partnerIndex(ctx, role); err == nil {
+				_, found := idx.byID[ref.ID]
+				gone = !found
+			}
 		}
 		rs.mu.Unlock()
-		if err != nil {
-			return partnerChoice{}, err
-		}
-	} else if r.preview {
-		var err error
-		if gone, err = r.searchLink(ctx, role, ref); err != nil {
-			return partnerChoice{}, err
-		}
+	case r.preview:
+		gone, err = r.searchLink(ctx, role, ref)
+	}
+	if err != nil {
+		return partnerChoice{}, err
 	}
 	if !gone {
 		return partnerChoice{ref: ref, decision: dec}, nil
