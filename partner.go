@@ -111,10 +111,12 @@ type partnerChoice struct {
 	decision *PartnerDecision
 }
 
-// set copies the choice into o.
+// set copies the choice into o (a copy of the decision: the invoices of
+// one party share the choice).
 func (c partnerChoice) set(o *Outcome) {
 	if c.decision != nil {
-		o.Partner, o.PartnerDecision = c.decision.Explanation, c.decision
+		d := *c.decision
+		o.Partner, o.PartnerDecision = d.Explanation, &d
 	}
 }
 
