@@ -39,7 +39,7 @@ func NormalizeName(raw string) string {
 	}
 	s := raw
 	if !isASCII(raw) {
-		s = cases.Fold().String(norm.NFKD.String(raw))
+		s = cases.Fold().String(norm.NFKD.String(strings.ToValidUTF8(raw, " ")))
 	}
 	words := make([]string, 0, 8)
 	var w strings.Builder

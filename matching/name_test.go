@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -74,4 +75,19 @@ func TestNormalizeAuxiliaryAccount(t *testing.T) {
 	assert.Equal(t, "411DUPONT", NormalizeAuxiliaryAccount(" 411 dupont\t"))
 	assert.Equal(t, "C0001", NormalizeAuxiliaryAccount("C0001"))
 	assert.Equal(t, "", NormalizeAuxiliaryAccount("  "))
+}
+
+func FuzzNormalizeName(f *testing.F) {
+	for _, s := range []string{"Société Générale S.A.", "SARL Dupont & Fils", "Müller GmbH & Co. KG", "Οδυσσέας", "ＡＣＭＥ", "SAS", " .-/ ", "a\u0301"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		n := NormalizeName(raw)
+		if n != strings.TrimSpace(n) || strings.Contains(n, "  ") {
+			t.Fatalf("NormalizeName(%q) = %q: stray spaces", raw, n)
+		}
+		if again := NormalizeName(n); again != n {
+			t.Fatalf("NormalizeName(%q) = %q, but NormalizeName(%q) = %q", raw, n, n, again)
+		}
+	})
 }
