@@ -255,7 +255,8 @@ func (r *run) linked(ctx context.Context, role PartnerRole, party *Party, ref Pa
 	case r.s.lister != nil:
 		rs := r.s.role(role)
 		rs.mu.Lock()
-		if idx := rs.idx; (idx != nil && idx.seq >= r.seq) || r.preview {
+		if r.preview || rs.idx.freshFor(r) {
+			var idx *partnerIndex
 			if idx, err = r.partnerIndex(ctx, role); err == nil {
 				_, found := idx.byID[ref.ID]
 				gone = !found
@@ -372,6 +373,10 @@ type partnerIndex struct {
 	byID map[string]int // partner id → candidate index
 }
 
+// freshFor reports whether the index was read during run r or after it
+// began; false for a nil index.
+func (p *partnerIndex) freshFor(r *run) bool { return p != nil && p.seq >= r.seq }
+
 func (p *partnerIndex) add(partner Partner) {
 	i := p.ix.Add(partnerIdentity(partner))
 	p.refs = append(p.refs, refOf(partner))
@@ -383,7 +388,7 @@ func (p *partnerIndex) add(partner Partner) {
 // caller holds the role's lock.
 func (r *run) partnerIndex(ctx context.Context, role PartnerRole) (*partnerIndex, error) {
 	rs := r.s.role(role)
-	if rs.idx != nil && rs.idx.seq >= r.seq {
+	if rs.idx.freshFor(r) {
 		return rs.idx, nil
 	}
 	var all []Partner

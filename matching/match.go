@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -237,7 +238,8 @@ func keysOf(id Identity) keys {
 }
 
 func asInvalid(err error, field, value string) *InvalidError {
-	if ie, ok := err.(*InvalidError); ok {
+	var ie *InvalidError
+	if errors.As(err, &ie) {
 		return ie
 	}
 	return &InvalidError{Field: field, Value: value, Reason: err.Error()}
