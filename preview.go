@@ -35,20 +35,21 @@ func (s *Syncer) Preview(ctx context.Context, ids ...string) ([]Preview, error) 
 		return nil, err
 	}
 	var out []Preview
-	one := func(inv *Invoice) {
+	one := func(inv *Invoice, bad *SyncError) {
 		pv := Preview{}
-		if _, ok := r.process(ctx, inv, &pv); ok {
+		if _, ok := r.process(ctx, inv, bad, &pv); ok {
 			out = append(out, pv)
 		}
 	}
 	var ferr error
 	byID := func(id string) bool {
 		inv, err := s.source.Invoice(ctx, id)
-		if err != nil {
+		bad := unreadable(&inv, err)
+		if err != nil && bad == nil {
 			ferr = fmt.Errorf("invoicesync: reading invoice %s: %w", id, err)
 			return false
 		}
-		one(&inv)
+		one(&inv, bad)
 		return true
 	}
 	if len(ids) > 0 {
@@ -63,7 +64,7 @@ func (s *Syncer) Preview(ctx context.Context, ids ...string) ([]Preview, error) 
 	if err != nil {
 		return nil, err
 	}
-	err = s.walk(ctx, cursor, revisit, func(inv *Invoice) bool { one(inv); return true }, byID)
+	err = s.walk(ctx, cursor, revisit, func(inv *Invoice, bad *SyncError) bool { one(inv, bad); return true }, byID)
 	if err == nil {
 		err = ferr
 	}

@@ -13,11 +13,12 @@ import (
 )
 
 // process handles one invoice under its lock: it resolves an interrupted
-// posting, decides, builds, posts, attaches and stores the state. In a
+// posting, decides, builds, posts, attaches and stores the state. bad is set
+// when the source could not read the invoice: it is then recorded in error. In a
 // preview it stops before writing anything and fills pv. stored is false
 // when the outcome could not be stored (ctx ended, or the store failed): the
 // invoice is then left as the previous stored state says, for the next run.
-func (r *run) process(ctx context.Context, inv *Invoice, pv *Preview) (o Outcome, stored bool) {
+func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Preview) (o Outcome, stored bool) {
 	defer r.s.lock(inv.ID)()
 	st, err := r.s.store.Get(ctx, inv.ID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -47,6 +48,11 @@ func (r *run) process(ctx context.Context, inv *Invoice, pv *Preview) (o Outcome
 		if found {
 			action = ActionRecovered
 		}
+	}
+
+	if bad != nil {
+		se := *bad // one outcome's error, not the source's value
+		return r.stop(ctx, inv, &st, pv, &se)
 	}
 
 	if st.Synced != nil && st.Synced.Fingerprint == fp {

@@ -57,6 +57,7 @@ func (s *Syncer) begin(ctx context.Context, preview bool) (*run, error) {
 // watermark) or to read by id.
 type job struct {
 	inv *Invoice
+	bad *SyncError // why the source could not read inv, if it could not
 	id  string
 	seq int
 	wm  *watermark
@@ -119,15 +120,15 @@ func (r *run) handle(ctx context.Context, j job) {
 	if ctx.Err() != nil {
 		return
 	}
-	inv := j.inv
+	inv, bad := j.inv, j.bad
 	if inv == nil {
 		var err error
-		inv, err = r.read(ctx, j.id)
+		inv, bad, err = r.read(ctx, j.id)
 		if err != nil {
 			return
 		}
 	}
-	o, stored := r.process(ctx, inv, nil)
+	o, stored := r.process(ctx, inv, bad, nil)
 	if !stored {
 		return
 	}
@@ -137,29 +138,30 @@ func (r *run) handle(ctx context.Context, j job) {
 	r.record(ctx, inv, o)
 }
 
-// read fetches one invoice the store knows by id. An invoice the source no
+// read fetches one invoice the store knows by id, with the error of an
+// invoice the source found but could not read. An invoice the source no
 // longer has is skipped, unless an entry of it may be in the ledger; other
 // failures leave the invoice in error.
-func (r *run) read(ctx context.Context, id string) (*Invoice, error) {
+func (r *run) read(ctx context.Context, id string) (*Invoice, *SyncError, error) {
 	var inv Invoice
 	err := r.s.retry(ctx, func() (err error) {
 		inv, err = r.s.source.Invoice(ctx, id)
 		return err
 	})
-	if err == nil {
-		return &inv, nil
+	if bad := unreadable(&inv, err); err == nil || bad != nil {
+		return &inv, bad, nil
 	}
 	if ctx.Err() != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	stub := &Invoice{ID: id}
 	st, serr := r.s.store.Get(ctx, id)
 	if serr != nil && !errors.Is(serr, ErrNotFound) {
 		r.fail(serr)
-		return nil, serr
+		return nil, nil, serr
 	}
 	if serr != nil {
-		return nil, err // never synchronized: nothing to record
+		return nil, nil, err // never synchronized: nothing to record
 	}
 	stub.Number, stub.Direction = st.Number, st.Direction
 	var o Outcome
@@ -173,10 +175,10 @@ func (r *run) read(ctx context.Context, id string) (*Invoice, error) {
 		})
 	}
 	if !r.save(ctx, &st, &o) {
-		return nil, err
+		return nil, nil, err
 	}
 	r.record(ctx, stub, o)
-	return nil, err
+	return nil, nil, err
 }
 
 // record adds the outcome to the report and tells the notifier.

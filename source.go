@@ -2,6 +2,7 @@ package invoicesync
 
 import (
 	"context"
+	"errors"
 	"iter"
 )
 
@@ -16,6 +17,13 @@ import (
 //   - Honour ctx: once it is done, stop and return (or yield) ctx.Err().
 //   - Return invoices as the tool declares them; the Syncer checks them.
 //     Map the tool's statuses onto Status and its document types onto Kind.
+//   - An invoice the source found but cannot read (a malformed file, a
+//     document type it cannot map) must not stop the others: yield it, or
+//     return it from Invoice, with what is known of it — at least its ID,
+//     and its Cursor in a stream — together with an error wrapping a
+//     *SyncError that says what is wrong and what to do. The Syncer records
+//     that invoice in error with the SyncError's code and goes on. Any other
+//     error ends the stream.
 //
 // Implementations must be safe for concurrent use.
 type InvoiceSource interface {
@@ -61,4 +69,15 @@ type AttachmentFetcher interface {
 	// invoice id, with its media type and file name. ErrNotFound when the
 	// tool has no such file; ErrTemporary when trying again may succeed.
 	FetchAttachment(ctx context.Context, invoiceID string, ref AttachmentRef) (Document, error)
+}
+
+// unreadable returns the error of an invoice the source found but could not
+// read (see InvoiceSource): err wraps a permanent *SyncError and inv has an
+// ID. It returns nil for any other error, which is about the source itself.
+func unreadable(inv *Invoice, err error) *SyncError {
+	var se *SyncError
+	if err == nil || inv.ID == "" || !errors.As(err, &se) || se.Retryable() {
+		return nil
+	}
+	return se
 }

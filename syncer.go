@@ -274,9 +274,9 @@ func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 	wm := &watermark{done: map[int]string{}, cursor: cursor}
 	ferr := r.pool(func(send func(job) bool) error {
 		seq := 0
-		return s.walk(ctx, cursor, revisit, func(inv *Invoice) bool {
+		return s.walk(ctx, cursor, revisit, func(inv *Invoice, bad *SyncError) bool {
 			seq++
-			return send(job{inv: inv, seq: seq - 1, wm: wm})
+			return send(job{inv: inv, bad: bad, seq: seq - 1, wm: wm})
 		}, func(id string) bool {
 			return send(job{id: id})
 		})
@@ -306,16 +306,18 @@ func (s *Syncer) incremental(ctx context.Context) (string, map[string]struct{}, 
 	return cursor, revisit, nil
 }
 
-// walk hands over the source's changes since cursor, then the ids of
-// revisit that the changes did not include. It stops, with no error, when
+// walk hands over the source's changes since cursor (with the error of an
+// invoice the source could not read), then the ids of revisit that the
+// changes did not include. It stops, with no error, when
 // invoice or id returns false.
-func (s *Syncer) walk(ctx context.Context, cursor string, revisit map[string]struct{}, invoice func(*Invoice) bool, id func(string) bool) error {
+func (s *Syncer) walk(ctx context.Context, cursor string, revisit map[string]struct{}, invoice func(*Invoice, *SyncError) bool, id func(string) bool) error {
 	for inv, err := range s.source.Changed(ctx, cursor) {
-		if err != nil {
+		bad := unreadable(&inv, err)
+		if err != nil && bad == nil {
 			return fmt.Errorf("invoicesync: reading changed invoices from the source: %w", err)
 		}
 		delete(revisit, inv.ID)
-		if !invoice(&inv) {
+		if !invoice(&inv, bad) {
 			return nil
 		}
 	}
@@ -341,11 +343,12 @@ func (s *Syncer) SyncInvoice(ctx context.Context, id string) (Outcome, error) {
 		inv, err = s.source.Invoice(ctx, id)
 		return err
 	})
-	if err != nil {
+	bad := unreadable(&inv, err)
+	if err != nil && bad == nil {
 		r.finish(ctx, nil)
 		return Outcome{}, fmt.Errorf("invoicesync: reading invoice %s from the source: %w", id, err)
 	}
-	r.handle(ctx, job{inv: &inv})
+	r.handle(ctx, job{inv: &inv, bad: bad})
 	rep, err := r.finish(ctx, nil)
 	if err != nil {
 		return Outcome{}, err
