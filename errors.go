@@ -65,6 +65,11 @@ const (
 	// invoice's party under the same rule (two with its VAT number, two of
 	// its name, ...). The library never guesses; the message names them.
 	CodePartnerAmbiguous ErrorCode = "ERROR_SYNC_INVOICE_PARTNER_AMBIGUOUS"
+	// CodeUnreadable (ours): the source holds the invoice but cannot read
+	// it: the document is malformed, is not an invoice, exceeds a safety
+	// limit or lacks a mandatory element. The error names the file and,
+	// when known, the place in it.
+	CodeUnreadable ErrorCode = "ERROR_SYNC_INVOICE_UNREADABLE"
 )
 
 // sentinel is the error behind each code's Err variable. Its text is the code.
@@ -96,6 +101,7 @@ var (
 	ErrLedgerFailure          error = &sentinel{CodeLedgerFailure}          // see CodeLedgerFailure
 	ErrSourceFailure          error = &sentinel{CodeSourceFailure}          // see CodeSourceFailure
 	ErrPartnerAmbiguous       error = &sentinel{CodePartnerAmbiguous}       // see CodePartnerAmbiguous
+	ErrUnreadable             error = &sentinel{CodeUnreadable}             // see CodeUnreadable
 )
 
 // ordered lists the sentinels in the order Codes returns them.
@@ -105,7 +111,7 @@ var ordered = []error{
 	ErrMappingTaxRateNotFound, ErrPartnerValidation, ErrPDF, ErrMappingJournalNotFound,
 	ErrVATCodeNotFound, ErrCurrencyValidation, ErrNothingToPost, ErrMappingInvalid,
 	ErrInvoiceValidation, ErrChangedAfterSync, ErrLedgerFailure, ErrSourceFailure,
-	ErrPartnerAmbiguous,
+	ErrPartnerAmbiguous, ErrUnreadable,
 }
 
 // sentinels indexes ordered by code.

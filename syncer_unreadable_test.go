@@ -23,7 +23,7 @@ type unreadableSource struct {
 func (s *unreadableSource) problem(inv invoicesync.Invoice) (invoicesync.Invoice, error) {
 	stub := invoicesync.Invoice{ID: inv.ID, Cursor: inv.Cursor}
 	return stub, &invoicesync.SyncError{
-		Code: invoicesync.CodeInvoiceValidation, InvoiceID: inv.ID, Field: "file",
+		Code: invoicesync.CodeUnreadable, InvoiceID: inv.ID, Field: "file",
 		Message: "the file is not an invoice", Resolution: "replace the file",
 	}
 }
@@ -68,13 +68,13 @@ func TestUnreadableInvoiceDoesNotStopTheRun(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, pv, 3)
 	require.Equal(t, invoicesync.StateError, pv[1].Status)
-	require.Equal(t, invoicesync.CodeInvoiceValidation, pv[1].Code)
+	require.Equal(t, invoicesync.CodeUnreadable, pv[1].Code)
 	require.Empty(t, h.ledger.Entries(), "a preview writes nothing")
 
 	rep, err := newSyncer().Run(ctx)
 	require.NoError(t, err)
 	require.Equal(t, 2, rep.Statuses[invoicesync.StateSynchronized])
-	require.Equal(t, 1, rep.Codes[invoicesync.CodeInvoiceValidation])
+	require.Equal(t, 1, rep.Codes[invoicesync.CodeUnreadable])
 	o, ok := rep.Outcome("inv-02")
 	require.True(t, ok)
 	require.Equal(t, invoicesync.StateError, o.Status)
@@ -82,14 +82,14 @@ func TestUnreadableInvoiceDoesNotStopTheRun(t *testing.T) {
 	require.True(t, errors.As(o.Err, &se))
 	require.Equal(t, "inv-02", se.InvoiceID)
 	require.Equal(t, "file", se.Field)
-	require.True(t, errors.Is(o.Err, invoicesync.ErrInvoiceValidation))
-	require.Equal(t, invoicesync.CodeInvoiceValidation, h.state("inv-02").Code)
+	require.True(t, errors.Is(o.Err, invoicesync.ErrUnreadable))
+	require.Equal(t, invoicesync.CodeUnreadable, h.state("inv-02").Code)
 	require.Len(t, h.ledger.Entries(), 2)
 
 	// Deposit now reads it again: still unreadable, an invoice error, not a
 	// failure to read.
 	o, err = newSyncer().SyncInvoice(ctx, "inv-02")
-	require.Equal(t, invoicesync.CodeInvoiceValidation, invoicesync.Code(err))
+	require.Equal(t, invoicesync.CodeUnreadable, invoicesync.Code(err))
 	require.Equal(t, invoicesync.StateError, o.Status)
 	require.Equal(t, 2, h.state("inv-02").Attempts)
 
