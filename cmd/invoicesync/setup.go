@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/invoicesync/invoicesync"
+)
+
+// setup is a mapping and the chart it is checked against.
+type setup struct {
+	mapping *invoicesync.Mapping
+	chart   *invoicesync.Chart
+}
+
+// setupFile is the -mapping file with a chart.
+type setupFile struct {
+	Mapping *invoicesync.Mapping `json:"mapping"`
+	Chart   *chartFile           `json:"chart"`
+}
+
+type chartFile struct {
+	Accounts []struct {
+		Number string `json:"number"`
+		Name   string `json:"name"`
+		Active *bool  `json:"active"`
+	} `json:"accounts"`
+	VATCodes []struct {
+		Code          string                `json:"code"`
+		Name          string                `json:"name"`
+		Rate          decimal.Decimal       `json:"rate"`
+		Direction     invoicesync.Direction `json:"direction"`
+		ReverseCharge bool                  `json:"reverse_charge"`
+		Account       string                `json:"account"`
+		DueAccount    string                `json:"due_account"`
+		Active        *bool                 `json:"active"`
+	} `json:"vat_codes"`
+	Journals []struct {
+		Code string `json:"code"`
+		Name string `json:"name"`
+		Type string `json:"type"`
+	} `json:"journals"`
+}
+
+func active(b *bool) bool { return b == nil || *b }
+
+// loadSetup reads a -mapping file and checks the mapping against its chart.
+func loadSetup(path string) (*setup, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return nil, fmt.Errorf("%s: not a JSON object: %v", path, err)
+	}
+	var f setupFile
+	if _, ok := probe["mapping"]; ok {
+		err = strictJSON(data, &f)
+	} else {
+		f.Mapping = new(invoicesync.Mapping)
+		err = strictJSON(data, f.Mapping)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if f.Mapping == nil {
+		return nil, fmt.Errorf("%s: the \"mapping\" is empty", path)
+	}
+	var chart *invoicesync.Chart
+	if f.Chart != nil {
+		chart = f.Chart.chart()
+	} else {
+		chart = chartOf(f.Mapping)
+	}
+	if _, err := invoicesync.NewBuilder(f.Mapping, chart); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if err := f.Mapping.ValidateChart(chart); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return &setup{mapping: f.Mapping, chart: chart}, nil
+}
+
+// strictJSON decodes data into v, refusing unknown fields: a misspelt
+// option would otherwise be ignored silently.
+func strictJSON(data []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.DisallowUnknownFields()
+	return d.Decode(v)
+}
+
+func (c *chartFile) chart() *invoicesync.Chart {
+	var accounts []invoicesync.Account
+	for _, a := range c.Accounts {
+		accounts = append(accounts, invoicesync.Account{Number: a.Number, Name: a.Name, Active: active(a.Active)})
+	}
+	var codes []invoicesync.VATCode
+	for _, v := range c.VATCodes {
+		codes = append(codes, invoicesync.VATCode{
+			Code: v.Code, Name: v.Name, Rate: v.Rate, Direction: v.Direction, ReverseCharge: v.ReverseCharge,
+			Account: v.Account, DueAccount: v.DueAccount, Active: active(v.Active),
+		})
+	}
+	var journals []invoicesync.Journal
+	for _, j := range c.Journals {
+		journals = append(journals, invoicesync.Journal{Code: j.Code, Name: j.Name, Type: j.Type})
+	}
+	return invoicesync.NewChart(accounts, codes, journals)
+}
+
+// chartOf makes the chart a mapping names: its accounts, a VAT code per VAT
+// rule (the rule's rate, direction and accounts), its journals.
+func chartOf(m *invoicesync.Mapping) *invoicesync.Chart {
+	var numbers []string
+	addAccount := func(n string) {
+		if n != "" && !slices.Contains(numbers, n) {
+			numbers = append(numbers, n)
+		}
+	}
+	a := m.Accounts
+	for _, n := range []string{a.SalesDefault, a.PurchaseDefault, a.CustomerCollective, a.SupplierCollective,
+		a.CreditRounding, a.DebitRounding, a.SalesDiscount, a.PurchaseDiscount, a.SalesCharge, a.PurchaseCharge,
+		a.CustomerPrepayment, a.SupplierPrepayment, a.ExchangeGain, a.ExchangeLoss} {
+		addAccount(n)
+	}
+	for _, r := range m.AccountRules {
+		addAccount(r.Account)
+	}
+	var codes []invoicesync.VATCode
+	for _, list := range []struct {
+		dir   invoicesync.Direction
+		rules []invoicesync.VATRule
+	}{{invoicesync.Sales, m.SalesVAT}, {invoicesync.Purchase, m.PurchaseVAT}} {
+		for _, r := range list.rules {
+			addAccount(r.Account)
+			addAccount(r.DueAccount)
+			if slices.ContainsFunc(codes, func(c invoicesync.VATCode) bool { return c.Code == r.Code }) {
+				continue
+			}
+			codes = append(codes, invoicesync.VATCode{
+				Code: r.Code, Name: r.Code, Rate: r.Rate.Decimal, Direction: list.dir,
+				ReverseCharge: r.DueAccount != "", Account: r.Account, DueAccount: r.DueAccount, Active: true,
+			})
+		}
+	}
+	var accounts []invoicesync.Account
+	for _, n := range numbers {
+		accounts = append(accounts, invoicesync.Account{Number: n, Name: n, Active: true})
+	}
+	var journals []invoicesync.Journal
+	j := m.Journals
+	for _, c := range slices.Concat([]string{j.Sales, j.Purchase, j.SalesCreditNotes, j.PurchaseCreditNotes}, mapValues(j.BySource)) {
+		if c != "" && !slices.ContainsFunc(journals, func(x invoicesync.Journal) bool { return x.Code == c }) {
+			journals = append(journals, invoicesync.Journal{Code: c, Name: c})
+		}
+	}
+	return invoicesync.NewChart(accounts, codes, journals)
+}
+
+func mapValues(m map[string]string) []string {
+	var out []string
+	for _, k := range sortedKeys(m) {
+		out = append(out, m[k])
+	}
+	return out
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

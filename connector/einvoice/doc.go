@@ -1,0 +1,32 @@
+// Package einvoice reads EN 16931 e-invoices into invoicesync invoices, and
+// serves a folder of them as an invoicesync.InvoiceSource.
+//
+// Parse detects the syntax from the document's root:
+//
+//   - OASIS UBL 2.1 Invoice and CreditNote: Peppol BIS Billing 3, XRechnung (UBL);
+//   - UN/CEFACT Cross Industry Invoice (CrossIndustryInvoice): Factur-X and
+//     ZUGFeRD 2.x in every profile, XRechnung (CII) — the XML itself, not
+//     the PDF it travels in;
+//   - GOBL JSON documents (bill/invoice, bare or in an envelope).
+//
+// Every business term the model holds is copied as declared: parties with
+// VAT id, legal registration and scheme, country and e-mail; the type code
+// (380 invoice, 381 credit note, 384 corrected, 389 self-billed, 875
+// partial, ...) as Kind and TypeCode; lines with their net amount (BT-131)
+// as declared — never recomputed from quantity and price —, their
+// allowances and charges; document allowances and charges (Factur-X
+// logistics service charges are charges) with their VAT category and rate;
+// the VAT breakdown; all totals BT-106 … BT-115; invoice and tax currency;
+// issue and due dates; embedded attachments, base64-decoded.
+//
+// Whether an invoice is a sale or a purchase depends on who reads it:
+// Parser.Company lists the company's own VAT numbers and registration ids,
+// and the party that carries one is the company; Parser.Direction decides
+// when Company does not.
+//
+// Reading is defensive: the input is limited in size (20 MiB by default),
+// nesting depth and element count; no entity is resolved beyond XML's five
+// and a document with a DTD is refused; every failure is a *ParseError
+// naming the file, the line and the XML path. Check verifies the EN 16931
+// calculation rules exactly, which a Source applies to every file.
+package einvoice

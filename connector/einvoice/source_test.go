@@ -1,0 +1,139 @@
+package einvoice_test
+
+import (
+	"context"
+	"os"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/invoicesync/invoicesync"
+	"github.com/invoicesync/invoicesync/connector/einvoice"
+	"github.com/invoicesync/invoicesync/connector/memory"
+)
+
+// folderSyncer makes a Syncer from the folder fsys into a memory ledger
+// holding the demo chart of every invoice the folder has.
+func folderSyncer(t *testing.T, fsys *einvoice.Source, ledger *memory.Ledger, store invoicesync.StateStore) *invoicesync.Syncer {
+	t.Helper()
+	var invs []*invoicesync.Invoice
+	for inv := range fsys.Changed(context.Background(), "") {
+		invs = append(invs, &inv)
+	}
+	demo := einvoice.Demo(invs...)
+	if len(ledger.Entries()) == 0 {
+		ledger.AddAccounts(demo.Accounts...)
+		ledger.AddVATCodes(demo.VATCodes...)
+		ledger.AddJournals(demo.Journals...)
+	}
+	s, err := invoicesync.NewSyncer(fsys, ledger, demo.Mapping, store, invoicesync.Config{
+		SourceID: "folder", Concurrency: 4, RetryDelay: time.Millisecond,
+	})
+	require.NoError(t, err)
+	return s
+}
+
+// A run over the testdata folder posts every consistent invoice with lines
+// once; refuses the inconsistent one, the one without lines, and the one
+// whose embedded "one.pdf" is two bytes that are not a PDF; and skips the
+// files that are not invoices. A second run posts nothing.
+func TestRunOverTheTestdataFolder(t *testing.T) {
+	src := einvoice.NewSource(os.DirFS("testdata"), &einvoice.Parser{Direction: invoicesync.Sales})
+	ledger, store := memory.NewLedger(), invoicesync.NewMemoryStore()
+	ctx := context.Background()
+
+	rep, err := folderSyncer(t, src, ledger, store).Run(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 25, rep.Invoices, "the 25 invoice files; SOURCES.md, manifest.tsv and LICENSES/ are not invoices")
+	require.Equal(t, 22, rep.Statuses[invoicesync.StateSynchronized])
+	require.Equal(t, 3, rep.Statuses[invoicesync.StateError])
+	for _, r := range readManifest(t) {
+		o, ok := rep.Outcome(r.file)
+		require.True(t, ok, r.file)
+		switch {
+		case !r.consistent:
+			require.Equal(t, invoicesync.CodeAmountValidation, o.Code, r.file)
+		case r.lines == 0:
+			require.Equal(t, invoicesync.CodeLineValidation, o.Code, r.file)
+		case r.file == "mustang--testout-XR-Edge.ubl.xml":
+			require.Equal(t, invoicesync.CodePDF, o.Code, r.file)
+		default:
+			require.Equal(t, invoicesync.StateSynchronized, o.Status, "%s: %s", r.file, o.Message)
+		}
+	}
+	entries := ledger.Entries()
+	require.Len(t, entries, 22)
+	for _, se := range entries {
+		require.NoError(t, se.Entry.Check(), se.Entry.Reference)
+	}
+
+	rep, err = folderSyncer(t, src, ledger, store).Run(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 22, rep.Actions[invoicesync.ActionUnchanged])
+	require.Len(t, ledger.Entries(), 22, "nothing posted twice")
+}
+
+// A malformed file is an unreadable invoice, the other files are
+// synchronized, and the repaired file is synchronized by the next run.
+func TestMalformedFileInTheFolder(t *testing.T) {
+	good := readTestdata(t, "en16931--Invoice-Min_content_with_VAT.xml")
+	fsys := fstest.MapFS{
+		"2026/a.xml":      {Data: []byte(good)},
+		"2026/b.xml":      {Data: []byte(good[:200])},
+		"2026/notes.txt":  {Data: []byte("not an invoice")},
+		".hidden/c.xml":   {Data: []byte("<x/>")},
+		"2026/.d.xml":     {Data: []byte("<x/>")},
+		"2026/credit.xml": {Data: []byte(readTestdata(t, "en16931--CreditNote-Min_content_with_VAT.xml"))},
+	}
+	src := einvoice.NewSource(fsys, &einvoice.Parser{Company: []string{"SE 1234512345 01"}})
+	ledger, store := memory.NewLedger(), invoicesync.NewMemoryStore()
+	ctx := context.Background()
+
+	rep, err := folderSyncer(t, src, ledger, store).Run(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 3, rep.Invoices)
+	o, ok := rep.Outcome("2026/b.xml")
+	require.True(t, ok)
+	require.Equal(t, invoicesync.CodeUnreadable, o.Code)
+	require.Contains(t, o.Message, "malformed XML")
+	require.Equal(t, invoicesync.StateSynchronized, mustOutcome(t, rep, "2026/a.xml").Status)
+	require.Equal(t, invoicesync.StateSynchronized, mustOutcome(t, rep, "2026/credit.xml").Status)
+
+	inv, err := src.Invoice(ctx, "2026/a.xml")
+	require.NoError(t, err)
+	require.Equal(t, "2026/a.xml", inv.ID)
+	require.Len(t, inv.Metadata["sha256"], 64)
+	_, err = src.Invoice(ctx, "2026/missing.xml")
+	require.ErrorIs(t, err, invoicesync.ErrNotFound)
+	_, err = src.Invoice(ctx, "../etc/passwd")
+	require.ErrorIs(t, err, invoicesync.ErrNotFound)
+	_, err = src.Contact(ctx, "x")
+	require.ErrorIs(t, err, invoicesync.ErrNotFound)
+
+	fsys["2026/b.xml"] = &fstest.MapFile{Data: []byte(good)}
+	rep, err = folderSyncer(t, src, ledger, store).Run(ctx)
+	require.NoError(t, err)
+	require.Equal(t, invoicesync.StateSynchronized, mustOutcome(t, rep, "2026/b.xml").Status)
+	require.Len(t, ledger.Entries(), 3)
+}
+
+// Without the company's ids or a default, an invoice has no direction: the
+// Source reports it with what to configure.
+func TestFolderWithoutDirection(t *testing.T) {
+	fsys := fstest.MapFS{"a.xml": {Data: []byte(readTestdata(t, "en16931--Invoice-Min_content_with_VAT.xml"))}}
+	_, err := einvoice.NewSource(fsys, nil).Invoice(context.Background(), "a.xml")
+	var se *invoicesync.SyncError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, invoicesync.CodeInvoiceValidation, se.Code)
+	require.Equal(t, "Direction", se.Field)
+	require.Contains(t, se.Resolution, "Parser.Company")
+}
+
+func mustOutcome(t *testing.T, rep *invoicesync.Report, id string) invoicesync.Outcome {
+	t.Helper()
+	o, ok := rep.Outcome(id)
+	require.True(t, ok, id)
+	return o
+}

@@ -1,0 +1,244 @@
+package einvoice
+
+import (
+	"strings"
+
+	"github.com/invoicesync/invoicesync"
+)
+
+// ubl reads an OASIS UBL 2.1 Invoice or CreditNote (EN 16931 UBL syntax
+// binding: Peppol BIS Billing 3, XRechnung UBL).
+func (r *reader) ubl(root *node, creditNote bool) {
+	inv := r.inv
+	inv.Number = r.required(root, "BT-1", "invoice number", "ID")
+	inv.IssueDate = r.isoDate(root, "BT-2", "issue date", true, "IssueDate")
+	if creditNote {
+		r.typeCode(root, true, "CreditNoteTypeCode")
+	} else {
+		r.typeCode(root, false, "InvoiceTypeCode")
+	}
+	inv.DueDate = r.isoDate(root, "BT-9", "payment due date", false, "DueDate")
+	if inv.DueDate.IsZero() { // a CreditNote has it in its payment means
+		for _, pm := range root.all("PaymentMeans") {
+			if d := r.isoDate(pm, "BT-9", "payment due date", false, "PaymentDueDate"); !d.IsZero() {
+				inv.DueDate = d
+				break
+			}
+		}
+	}
+	inv.Currency = r.currency(root, "BT-5", "invoice currency", true, "DocumentCurrencyCode")
+	inv.TaxCurrency = r.currency(root, "BT-6", "VAT accounting currency", false, "TaxCurrencyCode")
+	if inv.TaxCurrency == inv.Currency {
+		inv.TaxCurrency = ""
+	}
+	r.docAccount = root.str("AccountingCost")
+	if profile := root.str("CustomizationID"); profile != "" {
+		inv.Metadata = map[string]string{"profile": profile}
+	}
+
+	r.seller, r.sellerIDs = r.ublParty(root, "AccountingSupplierParty", "BT-27", "seller")
+	r.buyer, r.buyerIDs = r.ublParty(root, "AccountingCustomerParty", "BT-44", "buyer")
+
+	lineName := "InvoiceLine"
+	if creditNote {
+		lineName = "CreditNoteLine"
+	}
+	for _, ln := range root.all(lineName) {
+		inv.Lines = append(inv.Lines, r.ublLine(ln, creditNote))
+	}
+	for _, ac := range root.all("AllowanceCharge") {
+		a, charge := r.ublAllowanceCharge(ac, true)
+		if charge {
+			inv.Charges = append(inv.Charges, a)
+		} else {
+			inv.Allowances = append(inv.Allowances, a)
+		}
+	}
+	r.ublTax(root)
+	r.ublTotals(root)
+	r.ublAttachments(root)
+}
+
+// ublParty reads AccountingSupplierParty or AccountingCustomerParty.
+func (r *reader) ublParty(root *node, name, bt, role string) (invoicesync.Party, []string) {
+	var p invoicesync.Party
+	pn := root.at(name, "Party")
+	if pn == nil {
+		r.missing(root, bt, role, "cac:"+name+"/cac:Party")
+		return p, nil
+	}
+	p.Name = pn.str("PartyLegalEntity", "RegistrationName")
+	if p.Name == "" {
+		p.Name = pn.str("PartyName", "Name") // the trading name
+	}
+	if p.Name == "" {
+		r.missing(pn, bt, role+" name", "cac:PartyLegalEntity/cbc:RegistrationName")
+	}
+	for _, ts := range pn.all("PartyTaxScheme") {
+		id := ts.str("CompanyID")
+		if id == "" {
+			continue
+		}
+		if strings.EqualFold(ts.str("TaxScheme", "ID"), "VAT") || p.VATNumber == "" && ts.str("TaxScheme", "ID") == "" {
+			p.VATNumber = id
+		}
+	}
+	if le := pn.child("PartyLegalEntity"); le != nil {
+		if c := le.child("CompanyID"); c != nil && c.text != "" {
+			p.RegistrationID, p.RegistrationScheme = c.text, c.attr("schemeID")
+		}
+	}
+	var ids []idWithScheme
+	var plain []string
+	for _, pi := range pn.all("PartyIdentification") {
+		if id := pi.child("ID"); id != nil && id.text != "" {
+			ids = append(ids, idWithScheme{id.text, id.attr("schemeID")})
+			plain = append(plain, id.text)
+		}
+	}
+	if a := pn.child("PostalAddress"); a != nil {
+		for _, l := range []string{a.str("StreetName"), a.str("AdditionalStreetName"), a.str("AddressLine", "Line")} {
+			if l != "" {
+				p.Address.Lines = append(p.Address.Lines, l)
+			}
+		}
+		p.Address.City, p.Address.PostalCode = a.str("CityName"), a.str("PostalZone")
+		p.Address.Subdivision, p.Address.Country = a.str("CountrySubentity"), a.str("Country", "IdentificationCode")
+	}
+	p.Email = pn.str("Contact", "ElectronicMail")
+	if ep := pn.child("EndpointID"); p.Email == "" && ep != nil && ep.attr("schemeID") == "EM" {
+		p.Email = ep.text
+	}
+	completeParty(&p, ids)
+	return p, plain
+}
+
+// ublLine reads an InvoiceLine or CreditNoteLine (BG-25). Sub-lines
+// (XRechnung's SubInvoiceLine) are details of their line and are not read.
+func (r *reader) ublLine(ln *node, creditNote bool) invoicesync.Line {
+	var l invoicesync.Line
+	l.ID = ln.str("ID")
+	qty := "InvoicedQuantity"
+	if creditNote {
+		qty = "CreditedQuantity"
+	}
+	l.Quantity = r.amount(ln, "BT-129", false, qty)
+	l.NetAmount = r.amount(ln, "BT-131", true, "LineExtensionAmount")
+	item := ln.child("Item")
+	l.Description = item.str("Name")
+	if l.Description == "" {
+		l.Description = item.str("Description")
+	}
+	l.ItemCode = item.str("SellersItemIdentification", "ID")
+	l.ItemCategory = item.str("CommodityClassification", "ItemClassificationCode")
+	if tc := item.child("ClassifiedTaxCategory"); tc != nil {
+		l.VATCategory = tc.str("ID")
+		l.VATRate = r.percent(tc, "BT-152", "Percent")
+	}
+	if price := ln.child("Price"); price != nil {
+		l.UnitPrice = r.amount(price, "BT-146", false, "PriceAmount")
+		l.BaseQuantity = r.amount(price, "BT-149", false, "BaseQuantity")
+	}
+	l.AccountNumber = ln.str("AccountingCost")
+	for _, ac := range ln.all("AllowanceCharge") {
+		a, charge := r.ublAllowanceCharge(ac, false)
+		if charge {
+			l.Charges = append(l.Charges, a)
+		} else {
+			l.Allowances = append(l.Allowances, a)
+		}
+	}
+	return l
+}
+
+// ublAllowanceCharge reads an AllowanceCharge; doc says whether it is at
+// document level, where it carries its own VAT category and rate.
+func (r *reader) ublAllowanceCharge(ac *node, doc bool) (invoicesync.AllowanceCharge, bool) {
+	var a invoicesync.AllowanceCharge
+	ind := strings.TrimSpace(ac.str("ChargeIndicator"))
+	charge := ind == "true" || ind == "1"
+	if ind != "true" && ind != "false" && ind != "1" && ind != "0" {
+		r.fail(ac, "cbc:ChargeIndicator", "the charge indicator must be true or false")
+	}
+	bt := map[bool][2]string{false: {"BT-92", "BT-136"}, true: {"BT-99", "BT-141"}}[charge]
+	amountBT := bt[0]
+	if !doc {
+		amountBT = bt[1]
+	}
+	a.Amount = r.amount(ac, amountBT, true, "Amount")
+	a.BaseAmount = r.amount(ac, "BT-93", false, "BaseAmount")
+	if pct := r.percent(ac, "BT-94", "MultiplierFactorNumeric"); pct.Valid {
+		a.Percent = pct.Decimal
+	}
+	a.Reason, a.ReasonCode = ac.str("AllowanceChargeReason"), ac.str("AllowanceChargeReasonCode")
+	if doc {
+		if tc := ac.child("TaxCategory"); tc != nil {
+			a.VATCategory = tc.str("ID")
+			a.VATRate = r.percent(tc, "BT-96", "Percent")
+		}
+	}
+	return a, charge
+}
+
+// ublTax reads the TaxTotals: the one in the invoice currency holds BT-110
+// and the breakdown (BG-23); one in the tax currency holds BT-111.
+func (r *reader) ublTax(root *node) {
+	inv := r.inv
+	for _, tt := range root.all("TaxTotal") {
+		amt := tt.child("TaxAmount")
+		cur := amt.attr("currencyID")
+		if inv.TaxCurrency != "" && cur == inv.TaxCurrency {
+			inv.Totals.VATInTaxCurrency = r.amount(tt, "BT-111", false, "TaxAmount")
+			continue
+		}
+		inv.Totals.VAT = r.amount(tt, "BT-110", false, "TaxAmount")
+		for _, st := range tt.all("TaxSubtotal") {
+			tc := st.child("TaxCategory")
+			inv.VATBreakdown = append(inv.VATBreakdown, invoicesync.VATSubtotal{
+				Category:        tc.str("ID"),
+				Rate:            r.percent(tc, "BT-119", "Percent"),
+				TaxableAmount:   r.amount(st, "BT-116", true, "TaxableAmount"),
+				TaxAmount:       r.amount(st, "BT-117", true, "TaxAmount"),
+				ExemptionReason: tc.str("TaxExemptionReason"),
+			})
+		}
+	}
+}
+
+// ublTotals reads LegalMonetaryTotal (BG-22).
+func (r *reader) ublTotals(root *node) {
+	t := &r.inv.Totals
+	mt := root.child("LegalMonetaryTotal")
+	if mt == nil {
+		r.missing(root, "BG-22", "document totals", "cac:LegalMonetaryTotal")
+		return
+	}
+	t.LineTotal = r.amount(mt, "BT-106", len(r.inv.Lines) > 0, "LineExtensionAmount")
+	t.AllowanceTotal = r.amount(mt, "BT-107", false, "AllowanceTotalAmount")
+	t.ChargeTotal = r.amount(mt, "BT-108", false, "ChargeTotalAmount")
+	t.Net = r.amount(mt, "BT-109", true, "TaxExclusiveAmount")
+	t.Gross = r.amount(mt, "BT-112", true, "TaxInclusiveAmount")
+	t.Prepaid = r.amount(mt, "BT-113", false, "PrepaidAmount")
+	t.PayableRounding = r.amount(mt, "BT-114", false, "PayableRoundingAmount")
+	t.Payable = r.amount(mt, "BT-115", true, "PayableAmount")
+}
+
+// ublAttachments reads the AdditionalDocumentReferences that carry a
+// document (BG-24): embedded, or by URL.
+func (r *reader) ublAttachments(root *node) {
+	for _, ref := range root.all("AdditionalDocumentReference") {
+		att := ref.child("Attachment")
+		if att == nil {
+			continue // an invoiced object or tender reference, not a document
+		}
+		a := invoicesync.AttachmentRef{ID: ref.str("ID"), Description: ref.str("DocumentDescription"),
+			URL: att.str("ExternalReference", "URI")}
+		if obj := att.child("EmbeddedDocumentBinaryObject"); obj != nil {
+			r.attachment(obj, &a)
+		}
+		if a.Data == nil && a.URL == "" {
+			continue
+		}
+		r.inv.Attachments = append(r.inv.Attachments, a)
+	}
+}
