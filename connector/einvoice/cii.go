@@ -55,12 +55,7 @@ func (r *reader) cii(root *node) {
 		}
 	}
 	for _, ac := range settlement.all("SpecifiedTradeAllowanceCharge") {
-		a, charge := r.ciiAllowanceCharge(ac, true)
-		if charge {
-			inv.Charges = append(inv.Charges, a)
-		} else {
-			inv.Allowances = append(inv.Allowances, a)
-		}
+		r.allowanceCharge(ac, &ciiAC, true, &inv.Allowances, &inv.Charges)
 	}
 	// Factur-X / ZUGFeRD logistics service charges are document charges.
 	for _, lc := range settlement.all("SpecifiedLogisticsServiceCharge") {
@@ -175,45 +170,11 @@ func (r *reader) ciiLine(item *node) (l invoicesync.Line, ok bool) {
 		l.VATRate = r.percent(tax, "BT-152", "RateApplicablePercent")
 	}
 	for _, ac := range settle.all("SpecifiedTradeAllowanceCharge") {
-		a, charge := r.ciiAllowanceCharge(ac, false)
-		if charge {
-			l.Charges = append(l.Charges, a)
-		} else {
-			l.Allowances = append(l.Allowances, a)
-		}
+		r.allowanceCharge(ac, &ciiAC, false, &l.Allowances, &l.Charges)
 	}
 	l.NetAmount = r.amount(settle, "BT-131", true, "SpecifiedTradeSettlementLineMonetarySummation", "LineTotalAmount")
 	l.AccountNumber = settle.str("ReceivableSpecifiedTradeAccountingAccount", "ID")
 	return l, true
-}
-
-// ciiAllowanceCharge reads a SpecifiedTradeAllowanceCharge; doc says
-// whether it is at document level, where it carries its VAT category and rate.
-func (r *reader) ciiAllowanceCharge(ac *node, doc bool) (invoicesync.AllowanceCharge, bool) {
-	var a invoicesync.AllowanceCharge
-	ind := strings.TrimSpace(ac.str("ChargeIndicator", "Indicator"))
-	charge := ind == "true" || ind == "1"
-	if ind != "true" && ind != "false" && ind != "1" && ind != "0" {
-		r.fail(ac, "ram:ChargeIndicator/udt:Indicator", "the charge indicator must be true or false")
-	}
-	bt := map[bool][2]string{false: {"BT-92", "BT-136"}, true: {"BT-99", "BT-141"}}[charge]
-	amountBT := bt[0]
-	if !doc {
-		amountBT = bt[1]
-	}
-	a.Amount = r.amount(ac, amountBT, true, "ActualAmount")
-	a.BaseAmount = r.amount(ac, "BT-93", false, "BasisAmount")
-	if pct := r.percent(ac, "BT-94", "CalculationPercent"); pct.Valid {
-		a.Percent = pct.Decimal
-	}
-	a.Reason, a.ReasonCode = ac.str("Reason"), ac.str("ReasonCode")
-	if doc {
-		if tax := ac.child("CategoryTradeTax"); tax != nil {
-			a.VATCategory = tax.str("CategoryCode")
-			a.VATRate = r.percent(tax, "BT-96", "RateApplicablePercent")
-		}
-	}
-	return a, charge
 }
 
 // ciiTotals reads SpecifiedTradeSettlementHeaderMonetarySummation (BG-22).

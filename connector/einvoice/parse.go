@@ -464,6 +464,51 @@ func pdfRank(a invoicesync.AttachmentRef) int {
 	return 1
 }
 
+// acNames are the element names of an allowance or charge in one syntax.
+type acNames struct {
+	indicator                         []string // the path of the true/false indicator
+	amount, base, percent             string
+	reason, reasonCode                string
+	tax, taxCategory, taxRate, prefix string // the VAT element and its children; prefix for messages
+}
+
+var (
+	ublAC = acNames{indicator: []string{"ChargeIndicator"}, amount: "Amount", base: "BaseAmount", percent: "MultiplierFactorNumeric",
+		reason: "AllowanceChargeReason", reasonCode: "AllowanceChargeReasonCode", tax: "TaxCategory", taxCategory: "ID", taxRate: "Percent",
+		prefix: "cbc:ChargeIndicator"}
+	ciiAC = acNames{indicator: []string{"ChargeIndicator", "Indicator"}, amount: "ActualAmount", base: "BasisAmount", percent: "CalculationPercent",
+		reason: "Reason", reasonCode: "ReasonCode", tax: "CategoryTradeTax", taxCategory: "CategoryCode", taxRate: "RateApplicablePercent",
+		prefix: "ram:ChargeIndicator/udt:Indicator"}
+)
+
+// allowanceCharge reads an allowance or charge (BG-20/21 with doc, else
+// BG-27/28) and adds it to allowances or charges. Document-level ones
+// carry their VAT category and rate; line-level ones take their line's.
+func (r *reader) allowanceCharge(ac *node, n *acNames, doc bool, allowances, charges *[]invoicesync.AllowanceCharge) {
+	var a invoicesync.AllowanceCharge
+	ind := strings.TrimSpace(ac.str(n.indicator...))
+	charge := ind == "true" || ind == "1"
+	if !charge && ind != "false" && ind != "0" {
+		r.fail(ac, n.prefix, "the charge indicator must be true or false")
+	}
+	bt := map[[2]bool]string{{false, true}: "BT-92", {true, true}: "BT-99", {false, false}: "BT-136", {true, false}: "BT-141"}[[2]bool{charge, doc}]
+	a.Amount = r.amount(ac, bt, true, n.amount)
+	a.BaseAmount = r.amount(ac, "BT-93", false, n.base)
+	if pct := r.percent(ac, "BT-94", n.percent); pct.Valid {
+		a.Percent = pct.Decimal
+	}
+	a.Reason, a.ReasonCode = ac.str(n.reason), ac.str(n.reasonCode)
+	if tax := ac.child(n.tax); doc && tax != nil {
+		a.VATCategory = tax.str(n.taxCategory)
+		a.VATRate = r.percent(tax, "BT-96", n.taxRate)
+	}
+	if charge {
+		*charges = append(*charges, a)
+	} else {
+		*allowances = append(*allowances, a)
+	}
+}
+
 // registrationSchemes are the ISO 6523 ICD schemes of national company
 // registers: a party identifier (BT-29/BT-46) in one of them stands for the
 // legal registration (BT-30/BT-47) when the invoice gives none.

@@ -47,12 +47,7 @@ func (r *reader) ubl(root *node, creditNote bool) {
 		inv.Lines = append(inv.Lines, r.ublLine(ln, creditNote))
 	}
 	for _, ac := range root.all("AllowanceCharge") {
-		a, charge := r.ublAllowanceCharge(ac, true)
-		if charge {
-			inv.Charges = append(inv.Charges, a)
-		} else {
-			inv.Allowances = append(inv.Allowances, a)
-		}
+		r.allowanceCharge(ac, &ublAC, true, &inv.Allowances, &inv.Charges)
 	}
 	r.ublTax(root)
 	r.ublTotals(root)
@@ -141,43 +136,9 @@ func (r *reader) ublLine(ln *node, creditNote bool) invoicesync.Line {
 	}
 	l.AccountNumber = ln.str("AccountingCost")
 	for _, ac := range ln.all("AllowanceCharge") {
-		a, charge := r.ublAllowanceCharge(ac, false)
-		if charge {
-			l.Charges = append(l.Charges, a)
-		} else {
-			l.Allowances = append(l.Allowances, a)
-		}
+		r.allowanceCharge(ac, &ublAC, false, &l.Allowances, &l.Charges)
 	}
 	return l
-}
-
-// ublAllowanceCharge reads an AllowanceCharge; doc says whether it is at
-// document level, where it carries its own VAT category and rate.
-func (r *reader) ublAllowanceCharge(ac *node, doc bool) (invoicesync.AllowanceCharge, bool) {
-	var a invoicesync.AllowanceCharge
-	ind := strings.TrimSpace(ac.str("ChargeIndicator"))
-	charge := ind == "true" || ind == "1"
-	if ind != "true" && ind != "false" && ind != "1" && ind != "0" {
-		r.fail(ac, "cbc:ChargeIndicator", "the charge indicator must be true or false")
-	}
-	bt := map[bool][2]string{false: {"BT-92", "BT-136"}, true: {"BT-99", "BT-141"}}[charge]
-	amountBT := bt[0]
-	if !doc {
-		amountBT = bt[1]
-	}
-	a.Amount = r.amount(ac, amountBT, true, "Amount")
-	a.BaseAmount = r.amount(ac, "BT-93", false, "BaseAmount")
-	if pct := r.percent(ac, "BT-94", "MultiplierFactorNumeric"); pct.Valid {
-		a.Percent = pct.Decimal
-	}
-	a.Reason, a.ReasonCode = ac.str("AllowanceChargeReason"), ac.str("AllowanceChargeReasonCode")
-	if doc {
-		if tc := ac.child("TaxCategory"); tc != nil {
-			a.VATCategory = tc.str("ID")
-			a.VATRate = r.percent(tc, "BT-96", "Percent")
-		}
-	}
-	return a, charge
 }
 
 // ublTax reads the TaxTotals: the one in the invoice currency holds BT-110
