@@ -27,8 +27,10 @@ const (
 	// documents nest about ten deep.
 	DefaultMaxDepth = 64
 	// DefaultMaxElements is the largest number of XML elements accepted: a
-	// 10,000-line invoice has about 300,000.
-	DefaultMaxElements = 2_000_000
+	// 10,000-line invoice has about 300,000. Each element read costs about
+	// 200 bytes of memory, so the limit also bounds the parse to about 100 MB.
+	// (GOBL JSON documents are bounded by MaxSize alone.)
+	DefaultMaxElements = 500_000
 )
 
 // Syntax names the format a document was read from.

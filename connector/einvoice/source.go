@@ -84,6 +84,9 @@ func (s *Source) Changed(ctx context.Context, cursor string) iter.Seq2[invoicesy
 			}
 			inv, err := s.read(p)
 			if err != nil && inv.ID == "" { // the file could not be opened
+				if errors.Is(err, fs.ErrNotExist) {
+					return nil // removed since the folder was listed
+				}
 				return err
 			}
 			if !yield(inv, err) {
