@@ -125,16 +125,6 @@ func (n *node) path() string {
 	return b.String()
 }
 
-// missingPath is the path of the element path... below n, for an error
-// about an element that is not there.
-func (n *node) missingPath(path ...string) string {
-	p := n.path()
-	for _, s := range path {
-		p += "/" + s
-	}
-	return p
-}
-
 // readXML reads a whole document into memory, within the parser's limits.
 // The decoder is strict, resolves no entity beyond the five predefined
 // ones and refuses any DTD: e-invoices have none, and a DTD is how entity
