@@ -29,7 +29,10 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 	}
 	fp := Fingerprint(inv)
 	key := IdempotencyKey(r.s.cfg.SourceID, inv.ID, fp)
-	st.InvoiceID, st.Number, st.Direction = inv.ID, inv.Number, inv.Direction
+	st.InvoiceID = inv.ID
+	if bad == nil || inv.Number != "" { // an unreadable file keeps what an earlier version said
+		st.Number, st.Direction = inv.Number, inv.Direction
+	}
 	if st.Fingerprint != fp {
 		st.Attempts = 0
 	}

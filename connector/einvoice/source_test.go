@@ -117,6 +117,18 @@ func TestMalformedFileInTheFolder(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, invoicesync.StateSynchronized, mustOutcome(t, rep, "2026/b.xml").Status)
 	require.Len(t, ledger.Entries(), 3)
+
+	// A posted file later overwritten by a broken one: reported, its entry
+	// and what the state knew of it kept.
+	fsys["2026/a.xml"] = &fstest.MapFile{Data: []byte("<Invoice")}
+	rep, err = folderSyncer(t, src, ledger, store).Run(ctx)
+	require.NoError(t, err)
+	require.Equal(t, invoicesync.CodeUnreadable, mustOutcome(t, rep, "2026/a.xml").Code)
+	st, err := store.Get(ctx, "2026/a.xml")
+	require.NoError(t, err)
+	require.Equal(t, "2018-112", st.Number)
+	require.NotNil(t, st.Synced)
+	require.Len(t, ledger.Entries(), 3)
 }
 
 // Without the company's ids or a default, an invoice has no direction: the
