@@ -217,9 +217,6 @@ func (r *reader) ciiAttachments(agreement *node) {
 		if obj != nil {
 			r.attachment(obj, &a)
 		}
-		if a.Data == nil && a.URL == "" {
-			continue
-		}
-		r.inv.Attachments = append(r.inv.Attachments, a)
+		r.addAttachment(a)
 	}
 }

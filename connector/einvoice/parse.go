@@ -242,8 +242,11 @@ func prefixed(n *node, path []string) []string {
 		out[i] = s
 		if !strings.Contains(s, ":") {
 			p := pre
-			if pre == "cbc:" && i < len(path)-1 {
+			switch {
+			case pre == "cbc:" && i < len(path)-1:
 				p = "cac:"
+			case pre == "ram:" && (s == "DateTimeString" || s == "Indicator"):
+				p = "udt:"
 			}
 			out[i] = p + s
 		}
@@ -449,6 +452,14 @@ func (r *reader) attachment(obj *node, a *invoicesync.AttachmentRef) {
 		return
 	}
 	a.Data = data
+}
+
+// addAttachment adds a referenced document that is embedded or has a URL;
+// a reference to neither (an invoiced object, a tender) is no document.
+func (r *reader) addAttachment(a invoicesync.AttachmentRef) {
+	if a.Data != nil || a.URL != "" {
+		r.inv.Attachments = append(r.inv.Attachments, a)
+	}
 }
 
 // sortAttachments puts PDFs first, keeping the document order otherwise:

@@ -260,6 +260,8 @@ func TestParseErrors(t *testing.T) {
 			"/Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount", "BT-115 amount is missing", einvoice.ErrMissing},
 		{"missing number", edit(t, cii, "<ram:ID>471102</ram:ID>", ""), einvoice.Parser{},
 			"/CrossIndustryInvoice/rsm:ExchangedDocument/ram:ID", "BT-1 invoice number is missing", einvoice.ErrMissing},
+		{"missing issue date", edit(t, cii, `<udt:DateTimeString format="102">20241115</udt:DateTimeString>`, ""), einvoice.Parser{},
+			"/CrossIndustryInvoice/rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString", "BT-2 issue date is missing", einvoice.ErrMissing},
 		{"bad amount", edit(t, ubl, `<cbc:TaxInclusiveAmount currencyID="SEK">500<`, `<cbc:TaxInclusiveAmount currencyID="SEK">5e2<`), einvoice.Parser{},
 			"/Invoice/cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount", `BT-112 "5e2" is not a decimal number`, nil},
 		{"bad date", edit(t, ubl, "<cbc:IssueDate>2018-07-31<", "<cbc:IssueDate>31.07.2018<"), einvoice.Parser{},

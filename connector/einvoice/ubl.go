@@ -197,9 +197,6 @@ func (r *reader) ublAttachments(root *node) {
 		if obj := att.child("EmbeddedDocumentBinaryObject"); obj != nil {
 			r.attachment(obj, &a)
 		}
-		if a.Data == nil && a.URL == "" {
-			continue
-		}
-		r.inv.Attachments = append(r.inv.Attachments, a)
+		r.addAttachment(a)
 	}
 }
