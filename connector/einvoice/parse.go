@@ -115,13 +115,14 @@ func (p *Parser) Parse(r io.Reader) (invoicesync.Invoice, error) {
 	if err != nil {
 		return invoicesync.Invoice{}, &ParseError{Reason: "reading the file: " + err.Error(), Err: err}
 	}
-	if int64(len(data)) > p.maxSize() {
-		return invoicesync.Invoice{}, &ParseError{Reason: fmt.Sprintf("larger than the limit of %d bytes", p.maxSize()), Err: ErrLimit}
-	}
 	return p.parseBytes(data)
 }
 
+// parseBytes parses a whole document read with a limit of MaxSize+1 bytes.
 func (p *Parser) parseBytes(data []byte) (invoicesync.Invoice, error) {
+	if int64(len(data)) > p.maxSize() {
+		return invoicesync.Invoice{}, &ParseError{Reason: fmt.Sprintf("larger than the limit of %d bytes", p.maxSize()), Err: ErrLimit}
+	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
 	if first := firstByte(data); first == '{' {
 		return p.parseGOBL(data)
@@ -216,15 +217,26 @@ func (r *reader) missing(n *node, bt, what, path string) {
 	r.err = e
 }
 
+// present returns the element at path below n when it has text; else nil,
+// recording a missing-element problem when the element is required.
+func (r *reader) present(n *node, bt, what string, required bool, path ...string) *node {
+	m := n.at(path...)
+	if m == nil || m.text == "" {
+		if required {
+			r.missing(n, bt, what, strings.Join(prefixed(n, path), "/"))
+		}
+		return nil
+	}
+	return m
+}
+
 // required returns the text at path below n, recording a problem when it is
 // missing or empty.
 func (r *reader) required(n *node, bt, what string, path ...string) string {
-	m := n.at(path...)
-	if m == nil || m.text == "" {
-		r.missing(n, bt, what, strings.Join(prefixed(n, path), "/"))
-		return ""
+	if m := r.present(n, bt, what, true, path...); m != nil {
+		return m.text
 	}
-	return m.text
+	return ""
 }
 
 // prefixed writes path with the prefix of its syntax, for messages.
@@ -257,11 +269,8 @@ func prefixed(n *node, path []string) []string {
 // amount reads a decimal amount (xsd:decimal: digits, one optional point,
 // an optional sign; no exponent). Absent: zero, or a problem when required.
 func (r *reader) amount(n *node, bt string, required bool, path ...string) decimal.Decimal {
-	m := n.at(path...)
-	if m == nil || m.text == "" {
-		if required {
-			r.missing(n, bt, "amount", strings.Join(prefixed(n, path), "/"))
-		}
+	m := r.present(n, bt, "amount", required, path...)
+	if m == nil {
 		return decimal.Zero
 	}
 	d, ok := parseDecimal(m.text)
@@ -274,8 +283,8 @@ func (r *reader) amount(n *node, bt string, required bool, path ...string) decim
 
 // percent reads a rate in percent; null when absent.
 func (r *reader) percent(n *node, bt string, path ...string) decimal.NullDecimal {
-	m := n.at(path...)
-	if m == nil || m.text == "" {
+	m := r.present(n, bt, "rate", false, path...)
+	if m == nil {
 		return decimal.NullDecimal{}
 	}
 	d, ok := parseDecimal(m.text)
@@ -326,11 +335,8 @@ func clip(s string) string {
 // isoDate reads an xsd:date (UBL): YYYY-MM-DD, optionally with a time zone,
 // which is dropped: an invoice date is a calendar date.
 func (r *reader) isoDate(n *node, bt, what string, required bool, path ...string) time.Time {
-	m := n.at(path...)
-	if m == nil || m.text == "" {
-		if required {
-			r.missing(n, bt, what, strings.Join(prefixed(n, path), "/"))
-		}
+	m := r.present(n, bt, what, required, path...)
+	if m == nil {
 		return time.Time{}
 	}
 	s := m.text
@@ -357,11 +363,8 @@ func validZone(z string) bool {
 // ciiDate reads a udt:DateTimeString (CII) in format 102 (YYYYMMDD), the
 // only one EN 16931 allows for dates.
 func (r *reader) ciiDate(n *node, bt, what string, required bool, path ...string) time.Time {
-	m := n.at(path...)
-	if m == nil || m.text == "" {
-		if required {
-			r.missing(n, bt, what, strings.Join(prefixed(n, path), "/"))
-		}
+	m := r.present(n, bt, what, required, path...)
+	if m == nil {
 		return time.Time{}
 	}
 	if f := m.attr("format"); f != "" && f != "102" {

@@ -1,7 +1,6 @@
 package einvoice
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -137,7 +136,7 @@ func (s *Source) read(p string) (invoicesync.Invoice, error) {
 	}
 	sum := sha256.Sum256(data)
 	stub := invoicesync.Invoice{ID: p, Metadata: map[string]string{"sha256": hex.EncodeToString(sum[:])}}
-	inv, err := s.parser.Parse(bytes.NewReader(data))
+	inv, err := s.parser.parseBytes(data)
 	if err != nil {
 		var pe *ParseError
 		if errors.As(err, &pe) {
