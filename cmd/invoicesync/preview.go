@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -157,11 +156,12 @@ func preview(args []string, stdout, stderr io.Writer) int {
 	status := exitOK
 	for _, root := range fs.Args() {
 		err := eachFile(root, func(path string) error {
-			data, err := os.ReadFile(path)
+			f, err := os.Open(path)
 			if err != nil {
 				return err
 			}
-			return enc.Encode(previewFile(path, data, parser, setup))
+			defer f.Close()
+			return enc.Encode(previewFile(path, f, parser, setup))
 		})
 		if err != nil {
 			fmt.Fprintf(stderr, "invoicesync preview: %v\n", err)
@@ -199,9 +199,9 @@ func eachFile(root string, fn func(path string) error) error {
 }
 
 // previewFile parses, checks and builds one file.
-func previewFile(path string, data []byte, parser *einvoice.Parser, s *setup) result {
+func previewFile(path string, r io.Reader, parser *einvoice.Parser, s *setup) result {
 	res := result{File: filepath.ToSlash(path)}
-	inv, err := parser.Parse(bytes.NewReader(data))
+	inv, err := parser.Parse(r)
 	if err != nil {
 		return failed(res, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 
@@ -155,27 +156,10 @@ func chartOf(m *invoicesync.Mapping) *invoicesync.Chart {
 	}
 	var journals []invoicesync.Journal
 	j := m.Journals
-	for _, c := range slices.Concat([]string{j.Sales, j.Purchase, j.SalesCreditNotes, j.PurchaseCreditNotes}, mapValues(j.BySource)) {
+	for _, c := range slices.Concat([]string{j.Sales, j.Purchase, j.SalesCreditNotes, j.PurchaseCreditNotes}, slices.Sorted(maps.Values(j.BySource))) {
 		if c != "" && !slices.ContainsFunc(journals, func(x invoicesync.Journal) bool { return x.Code == c }) {
 			journals = append(journals, invoicesync.Journal{Code: c, Name: c})
 		}
 	}
 	return invoicesync.NewChart(accounts, codes, journals)
-}
-
-func mapValues(m map[string]string) []string {
-	var out []string
-	for _, k := range sortedKeys(m) {
-		out = append(out, m[k])
-	}
-	return out
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
