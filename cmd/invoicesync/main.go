@@ -6,7 +6,12 @@
 //
 //	go run ./cmd/invoicesync preview [-mapping FILE] [-direction sales|purchase] [-company IDS] PATH...
 //
-// Run it with -h for every option and the format of its output.
+// Its sync subcommand posts them, exactly once, into a plain-text journal
+// that hledger or Beancount read:
+//
+//	go run ./cmd/invoicesync sync -ledger hledger:FILE|beancount:FILE [-mapping FILE] [-state FILE] PATH...
+//
+// Run each with -h for every option and the format of its output.
 package main
 
 import (
@@ -33,12 +38,15 @@ const usage = `invoicesync tries the invoicesync library on e-invoices.
 Usage:
 
   invoicesync preview [-mapping FILE] [-direction sales|purchase] [-company IDS] PATH...
+  invoicesync sync -ledger hledger:FILE|beancount:FILE [-mapping FILE] [-state FILE]
+                   [-direction sales|purchase] [-company IDS] PATH...
 
 Subcommands:
 
   preview   show the entry each e-invoice would be posted as, without posting
+  sync      post e-invoices into an hledger or Beancount journal, exactly once
 
-Run "invoicesync preview -h" for the details.
+Run "invoicesync preview -h" or "invoicesync sync -h" for the details.
 `
 
 // run is the command with its arguments and outputs; it returns the exit status.
@@ -50,6 +58,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "preview":
 		return preview(args[1:], stdout, stderr)
+	case "sync":
+		return syncCmd(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -131,20 +131,13 @@ func preview(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, "invoicesync preview: no PATH given\n(run \"invoicesync preview -h\" for help)\n")
 		return exitUsage
 	}
-	dir := invoicesync.Direction(*direction)
-	if !dir.Valid() {
-		fmt.Fprintf(stderr, "invoicesync preview: -direction must be sales or purchase, not %q\n", *direction)
+	parser, err := newParser(*direction, *company)
+	if err != nil {
+		fmt.Fprintf(stderr, "invoicesync preview: %v\n", err)
 		return exitUsage
-	}
-	parser := &einvoice.Parser{Direction: dir}
-	for _, id := range strings.Split(*company, ",") {
-		if id = strings.TrimSpace(id); id != "" {
-			parser.Company = append(parser.Company, id)
-		}
 	}
 	var setup *setup
 	if *mappingFile != "" {
-		var err error
 		if setup, err = loadSetup(*mappingFile); err != nil {
 			fmt.Fprintf(stderr, "invoicesync preview: %v\n", err)
 			return exitUsage

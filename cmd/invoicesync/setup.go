@@ -17,6 +17,18 @@ import (
 type setup struct {
 	mapping *invoicesync.Mapping
 	chart   *invoicesync.Chart
+	lists   chartLists // what chart indexes
+}
+
+// chartLists are a chart's accounts, VAT codes and journals.
+type chartLists struct {
+	accounts []invoicesync.Account
+	codes    []invoicesync.VATCode
+	journals []invoicesync.Journal
+}
+
+func (c chartLists) chart() *invoicesync.Chart {
+	return invoicesync.NewChart(c.accounts, c.codes, c.journals)
 }
 
 // setupFile is the -mapping file with a chart.
@@ -73,19 +85,20 @@ func loadSetup(path string) (*setup, error) {
 	if f.Mapping == nil {
 		return nil, fmt.Errorf("%s: the \"mapping\" is empty", path)
 	}
-	var chart *invoicesync.Chart
+	var lists chartLists
 	if f.Chart != nil {
-		chart = f.Chart.chart()
+		lists = f.Chart.lists()
 	} else {
-		chart = chartOf(f.Mapping)
+		lists = chartOf(f.Mapping)
 	}
+	chart := lists.chart()
 	if _, err := invoicesync.NewBuilder(f.Mapping, chart); err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	if err := f.Mapping.ValidateChart(chart); err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	return &setup{mapping: f.Mapping, chart: chart}, nil
+	return &setup{mapping: f.Mapping, chart: chart, lists: lists}, nil
 }
 
 // strictJSON decodes data into v, refusing unknown fields: a misspelt
@@ -96,7 +109,7 @@ func strictJSON(data []byte, v any) error {
 	return d.Decode(v)
 }
 
-func (c *chartFile) chart() *invoicesync.Chart {
+func (c *chartFile) lists() chartLists {
 	var accounts []invoicesync.Account
 	for _, a := range c.Accounts {
 		accounts = append(accounts, invoicesync.Account{Number: a.Number, Name: a.Name, Active: active(a.Active)})
@@ -112,12 +125,12 @@ func (c *chartFile) chart() *invoicesync.Chart {
 	for _, j := range c.Journals {
 		journals = append(journals, invoicesync.Journal{Code: j.Code, Name: j.Name, Type: j.Type})
 	}
-	return invoicesync.NewChart(accounts, codes, journals)
+	return chartLists{accounts: accounts, codes: codes, journals: journals}
 }
 
 // chartOf makes the chart a mapping names: its accounts, a VAT code per VAT
 // rule (the rule's rate, direction and accounts), its journals.
-func chartOf(m *invoicesync.Mapping) *invoicesync.Chart {
+func chartOf(m *invoicesync.Mapping) chartLists {
 	var numbers []string
 	addAccount := func(n string) {
 		if n != "" && !slices.Contains(numbers, n) {
@@ -161,5 +174,5 @@ func chartOf(m *invoicesync.Mapping) *invoicesync.Chart {
 			journals = append(journals, invoicesync.Journal{Code: c, Name: c})
 		}
 	}
-	return invoicesync.NewChart(accounts, codes, journals)
+	return chartLists{accounts: accounts, codes: codes, journals: journals}
 }

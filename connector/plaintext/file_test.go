@@ -117,7 +117,7 @@ func TestLocked(t *testing.T) {
 func TestEditedByHand(t *testing.T) {
 	ctx := context.Background()
 	hand := map[plaintext.Format]string{
-		plaintext.Hledger: "\naccount Assets:Bank  ; number:512000\npayee Bank fees\n\n2026-03-20 Bank fees\n    Expenses:658000        4.20 EUR\n    Assets:Bank\n",
+		plaintext.Hledger:   "\naccount Assets:Bank  ; number:512000\npayee Bank fees\n\n2026-03-20 Bank fees\n    Expenses:658000        4.20 EUR\n    Assets:Bank\n",
 		plaintext.Beancount: "\n1970-01-01 open Assets:Bank\n  number: \"512000\"\n\n2026-03-20 * \"Bank fees\"\n  Expenses:658000   4.20 EUR\n  Assets:Bank\n",
 	}
 	for _, f := range formats {

@@ -1,59 +1,28 @@
 package plaintext
 
 import (
-	"bytes"
 	"encoding/csv"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/invoicesync/invoicesync"
+	"github.com/invoicesync/invoicesync/internal/tooltest"
 )
 
-// The real tools judge the files. CI installs them (Debian packages hledger
-// and beancount); elsewhere the tests that need them skip.
+// The real tools judge the files (see internal/tooltest).
 
-// needTool skips t when the program name is not installed, or fails it
-// when INVOICESYNC_REQUIRE_TOOLS is set (as .ci/run does, so that CI never
-// skips these tests silently).
-func needTool(t testing.TB, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil && os.Getenv("INVOICESYNC_REQUIRE_TOOLS") != "" {
-		t.Fatalf("%s is not installed, and INVOICESYNC_REQUIRE_TOOLS is set", name)
-	}
-	if err != nil {
-		t.Skipf("%s is not installed (Debian: apt-get install %s); .ci/run installs it", name, map[string]string{"hledger": "hledger", "bean-check": "beancount"}[name])
-	}
-	return path
-}
-
-// runTool runs name with args and returns its standard output; a non-zero
-// exit fails t with the tool's output.
+// runTool runs a real tool; see tooltest.Run.
 func runTool(t testing.TB, name string, args ...string) string {
 	t.Helper()
-	var out, errb bytes.Buffer
-	cmd := exec.Command(needTool(t, name), args...)
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, out.String(), errb.String())
-	}
-	return out.String()
+	return tooltest.Run(t, name, args...)
 }
 
-// checkWithTool runs the format's own checker on path: hledger check with
-// the strict checks (accounts and commodities declared, transactions
-// balanced) and payees declared, or bean-check.
+// checkWithTool has the format's checker judge path; see tooltest.Check.
 func checkWithTool(t testing.TB, f Format, path string) {
 	t.Helper()
-	if f == Beancount {
-		runTool(t, "bean-check", path)
-		return
-	}
-	runTool(t, "hledger", "-f", path, "check", "--strict", "payees")
+	tooltest.Check(t, string(f), path)
 }
 
 // trialBalance returns hledger's balance of every account of path, in
@@ -95,4 +64,10 @@ func sumEntries(entries []*invoicesync.Entry, names map[string]string) map[strin
 		}
 	}
 	return sum
+}
+
+// needTool skips t when the program name is missing; see tooltest.Need.
+func needTool(t testing.TB, name string) string {
+	t.Helper()
+	return tooltest.Need(t, name)
 }

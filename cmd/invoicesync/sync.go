@@ -1,0 +1,376 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/invoicesync/invoicesync"
+	"github.com/invoicesync/invoicesync/connector/einvoice"
+	"github.com/invoicesync/invoicesync/connector/plaintext"
+	"github.com/invoicesync/invoicesync/store/sqlitestore"
+)
+
+const syncHelp = `Usage: invoicesync sync -ledger hledger:FILE|beancount:FILE [-mapping FILE] [-state FILE]
+                        [-direction sales|purchase] [-company IDS] PATH...
+
+Posts e-invoices into a plain-text journal, exactly once: running it again
+over the same files posts nothing more, and a file listed twice, or under
+another path, is the same invoice. The journal is an hledger journal or a
+Beancount file; the real tools read it:
+
+  hledger -f FILE check --strict      hledger -f FILE balance
+  bean-check FILE
+
+PATH, -mapping, -direction and -company are as for "invoicesync preview"
+(run "invoicesync preview -h"). Without -mapping, the demo mapping and chart
+are used, with a VAT code for every VAT category and rate the invoices use.
+
+Options:
+
+  -ledger FORMAT:FILE
+        the journal: hledger:FILE or beancount:FILE. A FILE that does not
+        exist is created, declaring the chart (accounts named by their use:
+        Assets:411000 for customers, Income:706000 for sales, ...). In an
+        existing FILE, the accounts, VAT codes and journals the chart has and
+        the file lacks are declared; what the file declares is kept.
+  -state FILE
+        the synchronization state (SQLite), which remembers each invoice's
+        version and entry. Default: the journal's FILE with ".state" added.
+        Without it the journal's idempotency keys still prevent duplicates,
+        but an invoice changed since it was posted would not be recognised.
+
+Invoices are posted without their PDF (a plain-text journal keeps no
+documents). An invoice is identified by its file's content (its SHA-256):
+an e-invoice is an immutable document, so a file renamed, moved or named
+twice is posted once, while a corrected invoice is a new document (issue a
+credit note for the old one). The UBL and the CII versions of one invoice
+are two documents: keep only one of them in the folders synchronized.
+
+Output: one line per invoice, tab separated:
+
+  STATUS  ACTION  FILE  NUMBER  ENTRY  CODE  MESSAGE
+
+STATUS is synchronized, error, waiting or skipped; ACTION posted,
+unchanged, recovered or "-"; ENTRY the entry's id in the journal; CODE and
+MESSAGE are set on errors. Then a summary line.
+
+Exit status: 0 when every invoice is synchronized (or skipped); 1 when an
+invoice is in error or waiting, or a path could not be read; 2 on bad usage,
+an unusable mapping, journal or state file.
+`
+
+// syncSourceID names the command's invoices in idempotency keys; it must
+// never change.
+const syncSourceID = "invoicesync-cli/einvoice"
+
+func syncCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
+	ledgerArg := fs.String("ledger", "", "the journal: hledger:FILE or beancount:FILE")
+	mappingFile := fs.String("mapping", "", "the mapping file (JSON); default: the built-in demo")
+	stateFile := fs.String("state", "", "the state file (SQLite); default: the journal's name + .state")
+	direction := fs.String("direction", "sales", "sales or purchase: the direction of invoices -company does not decide")
+	company := fs.String("company", "", "the company's VAT numbers or registration ids, comma separated")
+	fs.Usage = func() { fmt.Fprint(fs.Output(), syncHelp) }
+	if status, done := parseFlags(fs, args, stdout, stderr); done {
+		return status
+	}
+	fail := func(status int, format string, a ...any) int {
+		fmt.Fprintf(stderr, "invoicesync sync: "+format+"\n", a...)
+		return status
+	}
+	format, journal, ok := strings.Cut(*ledgerArg, ":")
+	if !ok || journal == "" || (format != string(plaintext.Hledger) && format != string(plaintext.Beancount)) {
+		return fail(exitUsage, "-ledger must be hledger:FILE or beancount:FILE, not %q", *ledgerArg)
+	}
+	if fs.NArg() == 0 {
+		return fail(exitUsage, "no PATH given\n(run \"invoicesync sync -h\" for help)")
+	}
+	parser, err := newParser(*direction, *company)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	ctx := context.Background()
+	src := &fileSource{parser: parser}
+	status := exitOK
+	for _, root := range fs.Args() {
+		if err := src.add(root); err != nil {
+			fmt.Fprintf(stderr, "invoicesync sync: %v\n", err)
+			status = exitFiles
+		}
+	}
+
+	var s *setup
+	if *mappingFile != "" {
+		if s, err = loadSetup(*mappingFile); err != nil {
+			return fail(exitUsage, "%v", err)
+		}
+	} else {
+		demo := einvoice.Demo(src.readable(ctx)...)
+		s = &setup{mapping: demo.Mapping, lists: chartLists{demo.Accounts, demo.VATCodes, demo.Journals}}
+	}
+	m := *s.mapping
+	m.SyncWithoutAttachment = true
+
+	ledger, err := openJournal(ctx, plaintext.Format(format), journal, &m, s.lists)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	defer ledger.Close()
+	if *stateFile == "" {
+		*stateFile = journal + ".state"
+	}
+	db, err := sqlitestore.Open(ctx, *stateFile)
+	if err != nil {
+		return fail(exitUsage, "state %s: %v", *stateFile, err)
+	}
+	defer db.Close()
+
+	syncer, err := invoicesync.NewSyncer(src, ledger, &m, db.Store(syncSourceID), invoicesync.Config{SourceID: syncSourceID, Concurrency: 1})
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	report, err := syncer.Run(ctx)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	outcomes := slices.Clone(report.Outcomes)
+	slices.SortFunc(outcomes, func(a, b invoicesync.Outcome) int {
+		return strings.Compare(src.file(a.InvoiceID), src.file(b.InvoiceID))
+	})
+	for _, o := range outcomes {
+		action := string(o.Action)
+		if action == "" {
+			action = "-"
+		}
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Status, action, src.file(o.InvoiceID), o.Number, o.Entry.ID, o.Code, oneLine(o.Message))
+		if o.Status == invoicesync.StateError || o.Status == invoicesync.StateWaiting {
+			status = max(status, exitFiles)
+		}
+	}
+	fmt.Fprintf(stdout, "%d invoices: %d synchronized (%d posted), %d errors, %d waiting, %d skipped; journal %s\n",
+		report.Invoices, report.Statuses[invoicesync.StateSynchronized], report.Actions[invoicesync.ActionPosted],
+		report.Statuses[invoicesync.StateError], report.Statuses[invoicesync.StateWaiting], report.Statuses[invoicesync.StateSkipped], journal)
+	return status
+}
+
+// oneLine keeps a message on its line of the output.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// newParser makes the e-invoice parser of the -direction and -company flags.
+func newParser(direction, company string) (*einvoice.Parser, error) {
+	dir := invoicesync.Direction(direction)
+	if !dir.Valid() {
+		return nil, fmt.Errorf("-direction must be sales or purchase, not %q", direction)
+	}
+	p := &einvoice.Parser{Direction: dir}
+	for _, id := range strings.Split(company, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			p.Company = append(p.Company, id)
+		}
+	}
+	return p, nil
+}
+
+// openJournal opens (or creates) the journal, declares what the chart has
+// and it lacks, and checks the mapping against what it then declares.
+func openJournal(ctx context.Context, f plaintext.Format, path string, m *invoicesync.Mapping, lists chartLists) (*plaintext.Ledger, error) {
+	chart := &plaintext.Chart{
+		Accounts: plaintext.NameAccounts(lists.accounts, rootsOf(m, lists.codes)),
+		VATCodes: lists.codes, Journals: lists.journals,
+	}
+	if m.LedgerCurrency != "" {
+		chart.Currencies = []string{m.LedgerCurrency}
+	}
+	l, err := plaintext.Open(path, &plaintext.Options{Format: f, Chart: chart})
+	if err != nil {
+		return nil, err
+	}
+	if err := l.Declare(ctx, chart); err != nil {
+		l.Close()
+		return nil, err
+	}
+	if err := m.Validate(ctx, l); err != nil {
+		l.Close()
+		return nil, fmt.Errorf("the mapping does not fit %s: %v", path, err)
+	}
+	return l, nil
+}
+
+// rootsOf names the top-level account of each account of a chart from its
+// use in the mapping and VAT codes: customers, deductible VAT and customer
+// prepayments … are Assets; suppliers, VAT collected or due, advances
+// received are Liabilities; sales, discounts received and gains Income;
+// purchases, discounts granted and losses Expenses. An account the mapping
+// does not use is Equity.
+func rootsOf(m *invoicesync.Mapping, codes []invoicesync.VATCode) func(invoicesync.Account) string {
+	roots := make(map[string]string)
+	set := func(root string, numbers ...string) {
+		for _, n := range numbers {
+			if _, done := roots[n]; n != "" && !done {
+				roots[n] = root
+			}
+		}
+	}
+	a := m.Accounts
+	set("Assets", a.CustomerCollective, a.SupplierPrepayment)
+	set("Liabilities", a.SupplierCollective, a.CustomerPrepayment)
+	set("Income", a.SalesDefault, a.SalesCharge, a.CreditRounding, a.ExchangeGain, a.PurchaseDiscount)
+	set("Expenses", a.PurchaseDefault, a.PurchaseCharge, a.DebitRounding, a.ExchangeLoss, a.SalesDiscount)
+	for _, r := range m.AccountRules {
+		if r.Direction == invoicesync.Purchase {
+			set("Expenses", r.Account)
+		} else {
+			set("Income", r.Account)
+		}
+	}
+	for _, rules := range []struct {
+		vat  string
+		list []invoicesync.VATRule
+	}{{"Liabilities", m.SalesVAT}, {"Assets", m.PurchaseVAT}} {
+		for _, r := range rules.list {
+			set(rules.vat, r.Account)
+			set("Liabilities", r.DueAccount)
+		}
+	}
+	for _, c := range codes {
+		if c.Direction == invoicesync.Purchase {
+			set("Assets", c.Account)
+		} else {
+			set("Liabilities", c.Account)
+		}
+		set("Liabilities", c.DueAccount)
+	}
+	return func(acc invoicesync.Account) string {
+		if r, ok := roots[acc.Number]; ok {
+			return r
+		}
+		return "Equity"
+	}
+}
+
+// fileSource is an invoicesync.InvoiceSource over the e-invoice files named
+// on the command line. An invoice's id is the hash of its file's content
+// (see syncHelp); the files are read again on every call.
+type fileSource struct {
+	parser *einvoice.Parser
+	paths  []string
+
+	mu    sync.Mutex
+	files map[string]string // invoice id → the first file it was read from
+}
+
+// add lists root's e-invoice files.
+func (s *fileSource) add(root string) error {
+	return eachFile(root, func(path string) error {
+		s.paths = append(s.paths, path)
+		return nil
+	})
+}
+
+// read reads the file path as an invoice. Its id is the hash of the
+// file's content: an e-invoice is an immutable document, so the same bytes
+// are the same invoice whatever the file is called or where it is.
+func (s *fileSource) read(ctx context.Context, path string) (invoicesync.Invoice, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return invoicesync.Invoice{}, err
+	}
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		return invoicesync.Invoice{}, err
+	}
+	sum := sha256.Sum256(data)
+	id := "sha256:" + hex.EncodeToString(sum[:16])
+	inv, err := einvoice.NewSource(os.DirFS(filepath.Dir(abs)), s.parser).Invoice(ctx, filepath.Base(abs))
+	if err != nil && inv.ID == "" {
+		return inv, err
+	}
+	inv.ID = id
+	var se *invoicesync.SyncError
+	if errors.As(err, &se) {
+		se.InvoiceID = id
+	}
+	s.mu.Lock()
+	if s.files == nil {
+		s.files = make(map[string]string)
+	}
+	if _, ok := s.files[id]; !ok {
+		s.files[id] = path
+	}
+	s.mu.Unlock()
+	return inv, err
+}
+
+// file returns the file an invoice id was read from.
+func (s *fileSource) file(id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f, ok := s.files[id]; ok {
+		return filepath.ToSlash(f)
+	}
+	return id
+}
+
+// readable returns the invoices that parse, for the demo chart.
+func (s *fileSource) readable(ctx context.Context) []*invoicesync.Invoice {
+	var out []*invoicesync.Invoice
+	for inv, err := range s.Changed(ctx, "") {
+		if err == nil {
+			out = append(out, &inv)
+		}
+	}
+	return out
+}
+
+// Changed implements invoicesync.InvoiceSource: every file, every time;
+// a file identical to one listed before is the same invoice, listed once.
+func (s *fileSource) Changed(ctx context.Context, _ string) iter.Seq2[invoicesync.Invoice, error] {
+	return func(yield func(invoicesync.Invoice, error) bool) {
+		seen := make(map[string]bool)
+		for _, p := range s.paths {
+			inv, err := s.read(ctx, p)
+			if err != nil && inv.ID == "" {
+				err = fmt.Errorf("reading %s: %w", p, err)
+			} else if seen[inv.ID] {
+				continue
+			}
+			seen[inv.ID] = true
+			if !yield(inv, err) {
+				return
+			}
+		}
+	}
+}
+
+// Invoice implements invoicesync.InvoiceSource: the file id was last read from.
+func (s *fileSource) Invoice(ctx context.Context, id string) (invoicesync.Invoice, error) {
+	s.mu.Lock()
+	path, ok := s.files[id]
+	s.mu.Unlock()
+	if !ok {
+		return invoicesync.Invoice{}, fmt.Errorf("invoice %s: %w", id, invoicesync.ErrNotFound)
+	}
+	inv, err := s.read(ctx, path)
+	if err == nil && inv.ID != id {
+		return invoicesync.Invoice{}, fmt.Errorf("invoice %s: %s now holds %s: %w", id, path, inv.ID, invoicesync.ErrNotFound)
+	}
+	return inv, err
+}
+
+// Contact implements invoicesync.InvoiceSource: e-invoices carry their parties.
+func (s *fileSource) Contact(ctx context.Context, ref string) (invoicesync.Party, error) {
+	return invoicesync.Party{}, fmt.Errorf("contact %q: e-invoices carry their parties: %w", ref, invoicesync.ErrNotFound)
+}
+
+var _ invoicesync.InvoiceSource = (*fileSource)(nil)

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"github.com/invoicesync/invoicesync/connector/plaintext"
+	"github.com/invoicesync/invoicesync/internal/tooltest"
+)
+
+// TestSyncTwice posts the testdata folder into a new journal of each format:
+// 23 invoices posted, 2 in error (a MINIMUM profile without lines, an
+// inconsistent total), a journal the real tool accepts. Running again posts
+// nothing and leaves the journal byte for byte as it was, and so does a run
+// that lost its state (another -state file): the journal's idempotency keys
+// are read back. Naming a file a second time, under another path, adds
+// nothing either.
+func TestSyncTwice(t *testing.T) {
+	for _, format := range []string{"hledger", "beancount"} {
+		t.Run(format, func(t *testing.T) {
+			dir := t.TempDir()
+			journal := filepath.Join(dir, "books")
+			status, out, errOut := runCmd("sync", "-ledger", format+":"+journal, einvoices)
+			require.Equal(t, exitFiles, status, errOut)
+			lines := strings.Split(strings.TrimSpace(out), "\n")
+			require.Len(t, lines, 26)
+			require.Equal(t, "25 invoices: 23 synchronized (23 posted), 2 errors, 0 waiting, 0 skipped; journal "+journal, lines[25])
+			var posted, failed []string
+			for _, l := range lines[:25] {
+				f := strings.Split(l, "\t")
+				require.Len(t, f, 7, l)
+				switch f[0] {
+				case "synchronized":
+					require.Equal(t, "posted", f[1], l)
+					posted = append(posted, f[4])
+				case "error":
+					failed = append(failed, filepath.Base(f[2])+" "+f[5])
+				}
+			}
+			require.Equal(t, []string{
+				"mustang--FAIL_zugferd_2p1_MINIMUM_Rechnung_380.xml ERROR_SYNC_INVOICE_LINE_VALIDATION",
+				"mustang--invalidXRV30.xml ERROR_SYNC_INVOICE_AMOUNT_VALIDATION",
+			}, failed)
+			require.Equal(t, "E1", posted[0], "one invoice at a time: entry ids follow the files' order")
+			require.Equal(t, "E23", posted[22])
+			tooltest.Check(t, format, journal)
+
+			file, err := plaintext.ReadFile(journal, plaintext.Format(format))
+			require.NoError(t, err)
+			require.Len(t, file.Entries, 23)
+			for _, e := range file.Entries {
+				require.NoError(t, e.Entry.Check(), e.Ref.ID)
+			}
+			if format == "hledger" {
+				requireTrialBalance(t, journal, file, "EUR")
+			}
+
+			before, err := os.ReadFile(journal)
+			require.NoError(t, err)
+			again := func(summary string, args ...string) {
+				t.Helper()
+				status, out, errOut := runCmd(append([]string{"sync", "-ledger", format + ":" + journal}, args...)...)
+				require.Equal(t, exitFiles, status, errOut)
+				require.Contains(t, out, summary)
+				after, err := os.ReadFile(journal)
+				require.NoError(t, err)
+				require.Equal(t, string(before), string(after))
+			}
+			unchanged := "25 invoices: 23 synchronized (0 posted), 2 errors"
+			again(unchanged, einvoices)
+			again(unchanged, einvoices, "./"+einvoices+"/xrechnung--01.01a-INVOICE_ubl.xml")
+			// Without its state, the run posts each entry again as far as it
+			// knows; the journal finds every idempotency key and writes nothing.
+			again("25 invoices: 23 synchronized (23 posted), 2 errors", "-state", filepath.Join(dir, "other.state"), einvoices)
+		})
+	}
+}
+
+// requireTrialBalance compares hledger's balance of every account, in
+// currency, with the sum of the journal's entries read back, to the cent.
+func requireTrialBalance(t *testing.T, journal string, file *plaintext.File, currency string) {
+	t.Helper()
+	names := make(map[string]string)
+	for _, a := range file.Accounts {
+		names[a.Number] = a.Name
+	}
+	want := make(map[string]decimal.Decimal)
+	for _, e := range file.Entries {
+		if e.Entry.Currency != currency {
+			continue
+		}
+		for _, l := range e.Entry.Lines {
+			want[names[l.Account]] = want[names[l.Account]].Add(l.Debit).Sub(l.Credit)
+		}
+	}
+	out := tooltest.Run(t, "hledger", "-f", journal, "balance", "--flat", "--no-total", "--no-elide", "cur:"+currency)
+	got := make(map[string]decimal.Decimal)
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		f := strings.Fields(l) // "120.00 EUR  Assets:411000"
+		require.Len(t, f, 3, l)
+		got[f[2]] = decimal.RequireFromString(f[0])
+	}
+	for name, w := range want {
+		if w.IsZero() {
+			continue
+		}
+		require.True(t, w.Equal(got[name]), "%s: hledger %s, entries %s", name, got[name].StringFixed(2), w.StringFixed(2))
+		delete(got, name)
+	}
+	for name, g := range got {
+		require.True(t, g.IsZero(), "%s: hledger %s, entries none", name, g.StringFixed(2))
+	}
+	require.NotEmpty(t, want)
+}
+
+func TestSyncUsage(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"sync", "x.xml"}, `-ledger must be hledger:FILE or beancount:FILE, not ""`},
+		{[]string{"sync", "-ledger", "csv:" + dir + "/a.csv", "x.xml"}, "-ledger must be hledger:FILE or beancount:FILE"},
+		{[]string{"sync", "-ledger", "hledger:" + dir + "/a.journal"}, "no PATH given"},
+		{[]string{"sync", "-ledger", "hledger:" + dir + "/a.journal", "-direction", "up", "x.xml"}, "-direction must be sales or purchase"},
+	} {
+		status, _, errOut := runCmd(c.args...)
+		require.Equal(t, exitUsage, status, c.args)
+		require.Contains(t, errOut, c.stderr, c.args)
+	}
+	status, out, _ := runCmd("sync", "-h")
+	require.Equal(t, exitOK, status)
+	for _, s := range []string{"-ledger FORMAT:FILE", "-state FILE", "hledger -f FILE check --strict", "bean-check FILE", "Exit status", "SHA-256"} {
+		require.Contains(t, out, s)
+	}
+}
