@@ -261,3 +261,30 @@ func runToolCheck(t *testing.T, path string) {
 	t.Helper()
 	plaintext.RunTool(t, "hledger", "-f", path, "check", "--strict")
 }
+
+// TestNoPartner: an entry without a partner (a host posting BuildEntry's
+// result itself) is a transaction whose description, its label, is declared
+// as a payee, so that hledger check payees accepts it.
+func TestNoPartner(t *testing.T) {
+	ctx := context.Background()
+	for _, f := range formats {
+		t.Run(string(f), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "books")
+			l, err := plaintext.Open(path, &plaintext.Options{Format: f, Chart: fixtureChart()})
+			require.NoError(t, err)
+			e := sale("k1", "F-1", "EUR", invoicesync.PartnerRef{})
+			e.Lines[0].Partner = nil
+			e.Label = "Sale | misc"
+			_, err = l.PostEntry(ctx, e)
+			require.NoError(t, err)
+			require.NoError(t, l.Close())
+			plaintext.CheckWithTool(t, f, path)
+			file, err := plaintext.ReadFile(path, f)
+			require.NoError(t, err)
+			require.Len(t, file.Entries, 1)
+			want := map[plaintext.Format]string{plaintext.Hledger: "Sale / misc", plaintext.Beancount: "Sale | misc"}[f]
+			assert.Equal(t, want, file.Entries[0].Entry.Label)
+			assert.True(t, file.Entries[0].Entry.Partner.IsZero())
+		})
+	}
+}

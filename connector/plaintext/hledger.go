@@ -102,20 +102,23 @@ func (hledgerCodec) payee(name string) string {
 }
 
 // transaction writes t: the date, "!" for pending, the description ("payee
-// | note"), the entry's tags on the first line and a comment line, then one
-// posting per line with its tags.
+// | note"; without a payee, the note alone, declared as a payee), the
+// entry's tags on the first line and a comment line, then one posting per
+// line with its tags.
 func (c hledgerCodec) transaction(t *pTxn) string {
 	var b strings.Builder
+	desc := c.payee(t.payee) + " | " + displayText(t.note, noteText)
+	if t.payee == "" {
+		// Without a partner the whole description is the payee, which
+		// hledger check payees wants declared: declare it.
+		desc = c.payee(t.note)
+		b.WriteString("payee " + desc + "\n")
+	}
 	b.WriteString(t.date.Format(dateLayout))
 	if t.pending {
 		b.WriteString(" !")
 	}
-	note := displayText(t.note, noteText)
-	if t.payee != "" {
-		b.WriteString(" " + c.payee(t.payee) + " | " + note)
-	} else if note != "" {
-		b.WriteString(" " + note)
-	}
+	b.WriteString(" " + desc)
 	head, rest := t.rec, record(nil)
 	if len(head) > 4 {
 		head, rest = t.rec[:4], t.rec[4:]
