@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -237,6 +238,32 @@ type PartnerQuery struct {
 	Key PartnerKey
 	// Value is the value searched for, normalised by the caller.
 	Value string
+}
+
+// Matcher returns the comparison FindPartners makes in a ledger that keeps
+// its partners in memory or reads them all: a partner matches when its Role
+// is q.Role and its field q.Key equals q.Value exactly (KeyName: ignoring
+// case). An empty Value matches nothing. A key other than the four Key*
+// constants is an error wrapping ErrNotSupported.
+func (q PartnerQuery) Matcher() (func(p *Partner) bool, error) {
+	var field func(p *Partner) string
+	equal := func(a, b string) bool { return a == b }
+	switch q.Key {
+	case KeyAuxiliaryAccount:
+		field = func(p *Partner) string { return p.AuxiliaryAccount }
+	case KeyVATNumber:
+		field = func(p *Partner) string { return p.VATNumber }
+	case KeyRegistrationID:
+		field = func(p *Partner) string { return p.RegistrationID }
+	case KeyName:
+		field = func(p *Partner) string { return p.Name }
+		equal = strings.EqualFold
+	default:
+		return nil, fmt.Errorf("partner key %q: %w", q.Key, ErrNotSupported)
+	}
+	return func(p *Partner) bool {
+		return q.Value != "" && p.Role == q.Role && equal(field(p), q.Value)
+	}, nil
 }
 
 // EntryRef identifies a posted entry in the ledger.

@@ -95,3 +95,31 @@ func TestScopeRolesAndEligibility(t *testing.T) {
 	assert.True(t, m.Eligible(invoicesync.StatusSent))
 	assert.False(t, m.Eligible(invoicesync.StatusPaid))
 }
+
+// PartnerQuery.Matcher compares exactly, names ignoring case, within the role.
+func TestPartnerQueryMatcher(t *testing.T) {
+	p := &invoicesync.Partner{Role: invoicesync.Customer, Name: "ACME SARL", VATNumber: "FR40303265045", RegistrationID: "30326504500012", AuxiliaryAccount: "C042"}
+	for _, c := range []struct {
+		q    invoicesync.PartnerQuery
+		want bool
+	}{
+		{invoicesync.PartnerQuery{Role: invoicesync.Customer, Key: invoicesync.KeyName, Value: "acme sarl"}, true},
+		{invoicesync.PartnerQuery{Role: invoicesync.Supplier, Key: invoicesync.KeyName, Value: "ACME SARL"}, false},
+		{invoicesync.PartnerQuery{Role: invoicesync.Customer, Key: invoicesync.KeyVATNumber, Value: "FR40303265045"}, true},
+		{invoicesync.PartnerQuery{Role: invoicesync.Customer, Key: invoicesync.KeyVATNumber, Value: "fr40303265045"}, false},
+		{invoicesync.PartnerQuery{Role: invoicesync.Customer, Key: invoicesync.KeyRegistrationID, Value: "30326504500012"}, true},
+		{invoicesync.PartnerQuery{Role: invoicesync.Customer, Key: invoicesync.KeyAuxiliaryAccount, Value: "C042"}, true},
+		{invoicesync.PartnerQuery{Role: invoicesync.Customer, Key: invoicesync.KeyAuxiliaryAccount, Value: ""}, false},
+	} {
+		match, err := c.q.Matcher()
+		if err != nil {
+			t.Fatalf("%+v: %v", c.q, err)
+		}
+		if got := match(p); got != c.want {
+			t.Errorf("%+v: matched %v, want %v", c.q, got, c.want)
+		}
+	}
+	if _, err := (invoicesync.PartnerQuery{Role: invoicesync.Customer, Key: "iban", Value: "x"}).Matcher(); !errors.Is(err, invoicesync.ErrNotSupported) {
+		t.Errorf("unknown key: %v, want invoicesync.ErrNotSupported", err)
+	}
+}

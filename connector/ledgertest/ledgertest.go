@@ -128,25 +128,36 @@ func kind(l invoicesync.EntryLine, k invoicesync.LineKind) invoicesync.EntryLine
 // customer debit, sales credit and VAT collected credit.
 func salesEntry(key, number string, customer invoicesync.PartnerRef, net, vat string) *invoicesync.Entry {
 	gross := dec(net).Add(dec(vat)).StringFixed(2)
-	label := customer.Name + " " + number
+	e := newEntry(invoicesync.Sales, key, number, customer)
+	e.DueDate = entryDate.AddDate(0, 0, 30)
+	e.Lines = []invoicesync.EntryLine{
+		withPartner(debit(AccountCustomers, gross, "", e.Label), customer),
+		kind(credit(AccountSales, net, VATSales20, "Consulting, March 2026"), invoicesync.KindRevenue),
+		kind(credit(AccountVATCollected, vat, VATSales20, "VAT 20 %"), invoicesync.KindVAT),
+	}
+	return e
+}
+
+// newEntry is an invoice's entry of direction dir without lines: journal VT
+// or HA, dated entryDate, in EUR, labelled with the partner's name and the
+// invoice number.
+func newEntry(dir invoicesync.Direction, key, number string, partner invoicesync.PartnerRef) *invoicesync.Entry {
+	journal := JournalSales
+	if dir == invoicesync.Purchase {
+		journal = JournalPurchases
+	}
 	return &invoicesync.Entry{
-		Journal:        JournalSales,
+		Journal:        journal,
 		Date:           entryDate,
-		DueDate:        entryDate.AddDate(0, 0, 30),
 		Reference:      number,
-		Label:          label,
+		Label:          partner.Name + " " + number,
 		Currency:       "EUR",
 		Decimals:       2,
 		IdempotencyKey: key,
 		InvoiceID:      "inv-" + number,
-		Direction:      invoicesync.Sales,
+		Direction:      dir,
 		Kind:           invoicesync.KindInvoice,
-		Partner:        customer,
-		Lines: []invoicesync.EntryLine{
-			withPartner(debit(AccountCustomers, gross, "", label), customer),
-			kind(credit(AccountSales, net, VATSales20, "Consulting, March 2026"), invoicesync.KindRevenue),
-			kind(credit(AccountVATCollected, vat, VATSales20, "VAT 20 %"), invoicesync.KindVAT),
-		},
+		Partner:        partner,
 	}
 }
 
@@ -158,51 +169,27 @@ func sale(key, number string, customer invoicesync.PartnerRef) *invoicesync.Entr
 // purchaseEntry is a purchase invoice of 250.00 + 50.00 VAT, three lines:
 // purchases debit, VAT deductible debit and supplier credit.
 func purchaseEntry(key, number string, supplier invoicesync.PartnerRef) *invoicesync.Entry {
-	label := supplier.Name + " " + number
-	return &invoicesync.Entry{
-		Journal:        JournalPurchases,
-		Date:           entryDate,
-		Reference:      number,
-		Label:          label,
-		Currency:       "EUR",
-		Decimals:       2,
-		IdempotencyKey: key,
-		InvoiceID:      "inv-" + number,
-		Direction:      invoicesync.Purchase,
-		Kind:           invoicesync.KindInvoice,
-		Partner:        supplier,
-		Lines: []invoicesync.EntryLine{
-			withPartner(credit(AccountSuppliers, "300.00", "", label), supplier),
-			kind(debit(AccountPurchases, "250.00", VATPurchase20, "Office furniture"), invoicesync.KindExpense),
-			kind(debit(AccountVATDeductible, "50.00", VATPurchase20, "Deductible VAT 20 %"), invoicesync.KindVAT),
-		},
+	e := newEntry(invoicesync.Purchase, key, number, supplier)
+	e.Lines = []invoicesync.EntryLine{
+		withPartner(credit(AccountSuppliers, "300.00", "", e.Label), supplier),
+		kind(debit(AccountPurchases, "250.00", VATPurchase20, "Office furniture"), invoicesync.KindExpense),
+		kind(debit(AccountVATDeductible, "50.00", VATPurchase20, "Deductible VAT 20 %"), invoicesync.KindVAT),
 	}
+	return e
 }
 
 // multiVATEntry is a sales invoice with two VAT codes, five lines:
 // 83.33 + 16.67 at 20 % and 45.45 + 4.55 at 10 %, 150.00 in all.
 func multiVATEntry(key, number string, customer invoicesync.PartnerRef) *invoicesync.Entry {
-	label := customer.Name + " " + number
-	return &invoicesync.Entry{
-		Journal:        JournalSales,
-		Date:           entryDate,
-		Reference:      number,
-		Label:          label,
-		Currency:       "EUR",
-		Decimals:       2,
-		IdempotencyKey: key,
-		InvoiceID:      "inv-" + number,
-		Direction:      invoicesync.Sales,
-		Kind:           invoicesync.KindInvoice,
-		Partner:        customer,
-		Lines: []invoicesync.EntryLine{
-			withPartner(debit(AccountCustomers, "150.00", "", label), customer),
-			kind(credit(AccountSales, "83.33", VATSales20, "Training day"), invoicesync.KindRevenue),
-			kind(credit(AccountSales, "45.45", VATSales10, "Course books"), invoicesync.KindRevenue),
-			kind(credit(AccountVATCollected, "16.67", VATSales20, "VAT 20 %"), invoicesync.KindVAT),
-			kind(credit(AccountVATCollected, "4.55", VATSales10, "VAT 10 %"), invoicesync.KindVAT),
-		},
+	e := newEntry(invoicesync.Sales, key, number, customer)
+	e.Lines = []invoicesync.EntryLine{
+		withPartner(debit(AccountCustomers, "150.00", "", e.Label), customer),
+		kind(credit(AccountSales, "83.33", VATSales20, "Training day"), invoicesync.KindRevenue),
+		kind(credit(AccountSales, "45.45", VATSales10, "Course books"), invoicesync.KindRevenue),
+		kind(credit(AccountVATCollected, "16.67", VATSales20, "VAT 20 %"), invoicesync.KindVAT),
+		kind(credit(AccountVATCollected, "4.55", VATSales10, "VAT 10 %"), invoicesync.KindVAT),
 	}
+	return e
 }
 
 func customerFixture() invoicesync.Partner {

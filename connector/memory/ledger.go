@@ -328,30 +328,16 @@ func (l *Ledger) FindPartners(ctx context.Context, q invoicesync.PartnerQuery) (
 	if q.Role != invoicesync.Customer && q.Role != invoicesync.Supplier {
 		return nil, fmt.Errorf("memory: FindPartners: invalid role %q", q.Role)
 	}
-	var field func(p *invoicesync.Partner) string
-	equal := func(a, b string) bool { return a == b }
-	switch q.Key {
-	case invoicesync.KeyAuxiliaryAccount:
-		field = func(p *invoicesync.Partner) string { return p.AuxiliaryAccount }
-	case invoicesync.KeyVATNumber:
-		field = func(p *invoicesync.Partner) string { return p.VATNumber }
-	case invoicesync.KeyRegistrationID:
-		field = func(p *invoicesync.Partner) string { return p.RegistrationID }
-	case invoicesync.KeyName:
-		field = func(p *invoicesync.Partner) string { return p.Name }
-		equal = strings.EqualFold
-	default:
-		return nil, fmt.Errorf("memory: FindPartners: key %q: %w", q.Key, invoicesync.ErrNotSupported)
+	match, err := q.Matcher()
+	if err != nil {
+		return nil, fmt.Errorf("memory: FindPartners: %w", err)
 	}
 	out := []invoicesync.Partner{}
-	if q.Value == "" {
-		return out, nil
-	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for i := range l.partners {
 		sp := &l.partners[i]
-		if !sp.deleted && sp.p.Role == q.Role && equal(field(&sp.p), q.Value) {
+		if !sp.deleted && match(&sp.p) {
 			out = append(out, clonePartner(sp.p))
 		}
 	}

@@ -555,32 +555,18 @@ func (l *Ledger) Journals(ctx context.Context) ([]invoicesync.Journal, error) {
 // whose q.Key equals q.Value exactly (KeyName: ignoring case). An empty
 // Value matches nothing; an unknown key fails with invoicesync.ErrNotSupported.
 func (l *Ledger) FindPartners(ctx context.Context, q invoicesync.PartnerQuery) ([]invoicesync.Partner, error) {
-	var field func(p *invoicesync.Partner) string
-	equal := func(a, b string) bool { return a == b }
-	switch q.Key {
-	case invoicesync.KeyAuxiliaryAccount:
-		field = func(p *invoicesync.Partner) string { return p.AuxiliaryAccount }
-	case invoicesync.KeyVATNumber:
-		field = func(p *invoicesync.Partner) string { return p.VATNumber }
-	case invoicesync.KeyRegistrationID:
-		field = func(p *invoicesync.Partner) string { return p.RegistrationID }
-	case invoicesync.KeyName:
-		field = func(p *invoicesync.Partner) string { return p.Name }
-		equal = strings.EqualFold
-	default:
-		return nil, errorf("FindPartners: key %q: %w", q.Key, invoicesync.ErrNotSupported)
+	match, err := q.Matcher()
+	if err != nil {
+		return nil, errorf("FindPartners: %w", err)
 	}
 	if err := l.begin(ctx); err != nil {
 		return nil, err
 	}
 	defer l.mu.Unlock()
 	out := []invoicesync.Partner{}
-	if q.Value == "" {
-		return out, nil
-	}
 	for i := range l.file.Partners {
 		p := &l.file.Partners[i]
-		if p.Role == q.Role && equal(field(p), q.Value) {
+		if match(p) {
 			out = append(out, clonePartner(*p))
 		}
 	}
