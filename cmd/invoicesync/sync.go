@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -286,16 +284,11 @@ func (s *fileSource) read(ctx context.Context, path string) (invoicesync.Invoice
 	if err != nil {
 		return invoicesync.Invoice{}, err
 	}
-	data, err := os.ReadFile(abs)
-	if err != nil {
-		return invoicesync.Invoice{}, err
-	}
-	sum := sha256.Sum256(data)
-	id := "sha256:" + hex.EncodeToString(sum[:16])
 	inv, err := einvoice.NewSource(os.DirFS(filepath.Dir(abs)), s.parser).Invoice(ctx, filepath.Base(abs))
 	if err != nil && inv.ID == "" {
 		return inv, err
 	}
+	id := "sha256:" + inv.Metadata["sha256"][:32] // the source hashed the content it read
 	inv.ID = id
 	var se *invoicesync.SyncError
 	if errors.As(err, &se) {
