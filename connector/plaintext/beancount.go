@@ -2,6 +2,7 @@ package plaintext
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/invoicesync/invoicesync"
@@ -47,22 +48,11 @@ func (beancountCodec) comment(text string) string {
 
 func (c beancountCodec) account(a Account) string {
 	r := accountRecord(a)
-	s := declDate + " open " + a.Name + "\n" + c.meta("  ", slicesDelete(r, "closed"))
+	s := declDate + " open " + a.Name + "\n" + c.meta("  ", slices.DeleteFunc(r, func(t kv) bool { return t.k == "closed" }))
 	if a.Closed {
 		s += closeDate + " close " + a.Name + "\n"
 	}
 	return s
-}
-
-// slicesDelete returns r without its tags named k.
-func slicesDelete(r record, k string) record {
-	var out record
-	for _, t := range r {
-		if t.k != k {
-			out = append(out, t)
-		}
-	}
-	return out
 }
 
 func (c beancountCodec) custom(kind, id string, r record) string {
@@ -101,9 +91,7 @@ func (c beancountCodec) transaction(t *pTxn) string {
 	b.WriteString(" " + quote(t.note) + "\n")
 	b.WriteString(c.meta("  ", t.rec))
 	for _, p := range t.postings {
-		line := "  " + p.account
-		pad := 48 - len(line) - len(p.amount)
-		b.WriteString(line + strings.Repeat(" ", max(pad, 2)) + p.amount + "\n")
+		b.WriteString(postingLine("  ", p) + "\n")
 		b.WriteString(c.meta("    ", p.rec))
 	}
 	return b.String()

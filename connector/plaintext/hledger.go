@@ -128,10 +128,7 @@ func (c hledgerCodec) transaction(t *pTxn) string {
 		b.WriteString("    ; " + c.tags(rest) + "\n")
 	}
 	for _, p := range t.postings {
-		line := "    " + p.account
-		pad := 48 - len(line) - len(p.amount)
-		line += strings.Repeat(" ", max(pad, 2)) + p.amount
-		b.WriteString(c.withTags(line, p.rec))
+		b.WriteString(c.withTags(postingLine("    ", p), p.rec))
 	}
 	return b.String()
 }

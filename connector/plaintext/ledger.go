@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -610,7 +611,7 @@ func (l *Ledger) CreatePartner(ctx context.Context, p invoicesync.Partner) (invo
 		return invoicesync.PartnerRef{}, err
 	}
 	defer l.mu.Unlock()
-	id := "P" + itoa(l.partSeq+1)
+	id := "P" + strconv.Itoa(l.partSeq+1)
 	if err := l.appendBlock(frame(blockPartner, id, l.codec.partner(id, p))); err != nil {
 		return invoicesync.PartnerRef{}, err
 	}
@@ -649,7 +650,7 @@ func (l *Ledger) PostEntry(ctx context.Context, e *invoicesync.Entry) (invoicesy
 	if err != nil {
 		return invoicesync.EntryRef{}, err
 	}
-	id := "E" + itoa(l.entrySeq+1)
+	id := "E" + strconv.Itoa(l.entrySeq+1)
 	tx.rec = headRecord(id, e)
 	body := ""
 	if !l.curs[e.Currency] {

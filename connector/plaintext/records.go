@@ -320,9 +320,6 @@ func frame(kind, id, body string) string {
 	return beginMark + kind + " " + id + "\n" + body + endMark + kind + " " + id + "\n"
 }
 
-// itoa is strconv.Itoa.
-func itoa(n int) string { return strconv.Itoa(n) }
-
 // seq reads the number of an id written as prefix + number ("E17" → 17).
 func seq(id, prefix string) int {
 	n, err := strconv.Atoi(strings.TrimPrefix(id, prefix))

@@ -142,6 +142,13 @@ func validAccountName(f Format, name string) error {
 	return nil
 }
 
+// postingLine writes a posting's account at indent and its amount aligned
+// to the right of column 48 (at least two spaces after the account).
+func postingLine(indent string, p pPosting) string {
+	line := indent + p.account
+	return line + strings.Repeat(" ", max(48-len(line)-len(p.amount), 2)) + p.amount
+}
+
 // amountText writes d with exactly decimals places and the commodity after it.
 func amountText(d decimal.Decimal, decimals int32, cur string) string {
 	return d.StringFixed(decimals) + " " + cur
