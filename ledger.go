@@ -299,6 +299,7 @@ const (
 	KindPrepayment         LineKind = "prepayment"         // the prepaid amount (BT-113)
 	KindRounding           LineKind = "rounding"           // payable rounding and rounding differences
 	KindExchangeDifference LineKind = "exchange"           // currency conversion differences
+	KindPayment            LineKind = "payment"            // money received on the spot (a daily sales entry's cash or card line)
 )
 
 // AccountSource says how an entry line's account was chosen (SPEC §5.7).
