@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -319,4 +318,3 @@ func (f *fixture) postVoucher(v obj, q url.Values) wireVoucher {
 	return resp.Value
 }
 
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
