@@ -317,4 +317,3 @@ func (f *fixture) postVoucher(v obj, q url.Values) wireVoucher {
 	decode(f.t, body, &resp)
 	return resp.Value
 }
-
