@@ -196,57 +196,96 @@ func getList[T any](ctx context.Context, l *Ledger, path string, q url.Values) (
 	}
 }
 
-// loadChart reads the accounts, VAT types, voucher types and the company
-// currency, and caches them.
-func (l *Ledger) loadChart(ctx context.Context) (*chart, error) {
+// chartPart reads one part of the chart into ch, replacing that part's
+// maps (a part never changes maps it did not make).
+type chartPart func(ctx context.Context, l *Ledger, ch *chart) error
+
+// readAccounts reads the accounts.
+func readAccounts(ctx context.Context, l *Ledger, ch *chart) error {
 	accounts, err := getList[apiAccount](ctx, l, "/ledger/account", nil)
 	if err != nil {
-		return nil, fmt.Errorf("tripletex: listing accounts: %w", err)
+		return fmt.Errorf("tripletex: listing accounts: %w", err)
 	}
-	types, err := getList[apiVATType](ctx, l, "/ledger/vatType", nil)
-	if err != nil {
-		return nil, fmt.Errorf("tripletex: listing VAT types: %w", err)
-	}
-	vts, err := getList[apiVoucherType](ctx, l, "/ledger/voucherType", nil)
-	if err != nil {
-		return nil, fmt.Errorf("tripletex: listing voucher types: %w", err)
-	}
-	cur, err := getList[apiCurrency](ctx, l, "/currency", url.Values{"code": {l.o.Currency}})
-	if err != nil {
-		return nil, fmt.Errorf("tripletex: looking up currency %s: %w", l.o.Currency, err)
-	}
-	ch := &chart{
-		accounts: map[string]apiAccount{}, accountNums: map[int64]string{},
-		vatTypes: map[string]apiVATType{}, vatNums: map[int64]apiVATType{},
-		voucherTypes: map[string]int64{}, voucherNames: map[int64]string{},
-	}
+	ch.accounts, ch.accountNums = map[string]apiAccount{}, map[int64]string{}
 	for _, a := range accounts {
 		n := itoa(a.Number)
 		ch.accounts[n] = a
 		ch.accountNums[a.ID] = n
 	}
+	return nil
+}
+
+// readVATTypes reads the VAT types.
+func readVATTypes(ctx context.Context, l *Ledger, ch *chart) error {
+	types, err := getList[apiVATType](ctx, l, "/ledger/vatType", nil)
+	if err != nil {
+		return fmt.Errorf("tripletex: listing VAT types: %w", err)
+	}
+	ch.vatTypes, ch.vatNums = map[string]apiVATType{}, map[int64]apiVATType{}
 	for _, v := range types {
 		ch.vatTypes[v.Number] = v
 		ch.vatNums[v.ID] = v
 	}
+	return nil
+}
+
+// readVoucherTypes reads the voucher types.
+func readVoucherTypes(ctx context.Context, l *Ledger, ch *chart) error {
+	vts, err := getList[apiVoucherType](ctx, l, "/ledger/voucherType", nil)
+	if err != nil {
+		return fmt.Errorf("tripletex: listing voucher types: %w", err)
+	}
+	ch.voucherTypes, ch.voucherNames = map[string]int64{}, map[int64]string{}
 	for _, v := range vts {
 		ch.voucherNames[v.ID] = v.Name
 		if v.Name != outgoingInvoice {
 			ch.voucherTypes[v.Name] = v.ID
 		}
 	}
+	return nil
+}
+
+// readCurrency looks up the id of the company currency.
+func readCurrency(ctx context.Context, l *Ledger, ch *chart) error {
+	cur, err := getList[apiCurrency](ctx, l, "/currency", url.Values{"code": {l.o.Currency}})
+	if err != nil {
+		return fmt.Errorf("tripletex: looking up currency %s: %w", l.o.Currency, err)
+	}
 	for _, c := range cur {
 		if c.Code == l.o.Currency {
 			ch.currencyID = c.ID
+			return nil
 		}
 	}
-	if ch.currencyID == 0 {
-		return nil, fmt.Errorf("tripletex: the company currency %s is unknown to Tripletex: set Options.Currency", l.o.Currency)
+	return fmt.Errorf("tripletex: the company currency %s is unknown to Tripletex: set Options.Currency", l.o.Currency)
+}
+
+// wholeChart are the parts a first load reads; the currency, which does
+// not change, is read only then.
+var wholeChart = []chartPart{readAccounts, readVATTypes, readVoucherTypes, readCurrency}
+
+// reload reads parts of the chart again (all of it when nothing is cached
+// yet) and caches the result, so that Accounts, VATCodes and Journals each
+// read one list, not the whole chart.
+func (l *Ledger) reload(ctx context.Context, parts ...chartPart) (*chart, error) {
+	l.mu.Lock()
+	old := l.chart
+	l.mu.Unlock()
+	next := &chart{}
+	if old == nil {
+		parts = wholeChart
+	} else {
+		*next = *old
+	}
+	for _, read := range parts {
+		if err := read(ctx, l, next); err != nil {
+			return nil, err
+		}
 	}
 	l.mu.Lock()
-	l.chart = ch
+	l.chart = next
 	l.mu.Unlock()
-	return ch, nil
+	return next, nil
 }
 
 // cachedChart returns the cached chart, loading it when there is none.
@@ -260,12 +299,12 @@ func (l *Ledger) cachedChart(ctx context.Context) (*chart, error) {
 	if ch != nil {
 		return ch, nil
 	}
-	return l.loadChart(ctx)
+	return l.reload(ctx)
 }
 
 // Accounts lists the chart of accounts; isInactive accounts are inactive.
 func (l *Ledger) Accounts(ctx context.Context) ([]invoicesync.Account, error) {
-	ch, err := l.loadChart(ctx)
+	ch, err := l.reload(ctx, readAccounts)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +319,7 @@ func (l *Ledger) Accounts(ctx context.Context) ([]invoicesync.Account, error) {
 // VATCodes lists the VAT types by number; see the package comment for
 // Account and Active.
 func (l *Ledger) VATCodes(ctx context.Context) ([]invoicesync.VATCode, error) {
-	ch, err := l.loadChart(ctx)
+	ch, err := l.reload(ctx, readVATTypes)
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +341,7 @@ func (l *Ledger) vatCode(v apiVATType) invoicesync.VATCode {
 
 // Journals lists the voucher types by name, "Utgående faktura" excepted.
 func (l *Ledger) Journals(ctx context.Context) ([]invoicesync.Journal, error) {
-	ch, err := l.loadChart(ctx)
+	ch, err := l.reload(ctx, readVoucherTypes)
 	if err != nil {
 		return nil, err
 	}

@@ -67,7 +67,7 @@ func (l *Ledger) voucher(ctx context.Context, e *invoicesync.Entry) (*apiVoucher
 	}
 	v, err := l.encode(ctx, ch, e)
 	if err != nil && errorIsChart(err) {
-		if ch, err2 := l.loadChart(ctx); err2 == nil {
+		if ch, err2 := l.reload(ctx, readAccounts, readVATTypes, readVoucherTypes); err2 == nil {
 			v, err = l.encode(ctx, ch, e)
 		}
 	}
