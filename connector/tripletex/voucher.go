@@ -228,11 +228,19 @@ func (l *Ledger) readVoucher(ch *chart, v apiVoucher) invoicesync.Entry {
 		}
 		return invoicesync.EntryLine{Debit: amount, Credit: decimal.Zero}
 	}
+	// generated gathers Tripletex's VAT postings of one VAT type.
 	type generated struct {
-		typeID int64
-		line   invoicesync.EntryLine
+		typeID  int64
+		account string
+		total   decimal.Decimal
 	}
 	var gen []*generated
+	vatLine := func(g *generated) invoicesync.EntryLine {
+		vt := ch.vatNums[g.typeID]
+		l := line(g.total)
+		l.Account, l.VATCode, l.Label, l.Kind = g.account, vt.Number, vt.Name, invoicesync.KindVAT
+		return l
+	}
 	byRow := map[int][]invoicesync.EntryLine{}
 	maxRow := 0
 	for _, p := range v.Postings {
@@ -246,17 +254,10 @@ func (l *Ledger) readVoucher(ch *chart, v apiVoucher) invoicesync.Entry {
 			}
 			i := slices.IndexFunc(gen, func(g *generated) bool { return g.typeID == id })
 			if i < 0 {
-				vt := ch.vatNums[id]
-				l := line(decimal.Zero)
-				l.Account, l.VATCode, l.Label, l.Kind = accountOf(p.Account), vt.Number, vt.Name, invoicesync.KindVAT
-				gen = append(gen, &generated{typeID: id, line: l})
+				gen = append(gen, &generated{typeID: id, account: accountOf(p.Account)})
 				i = len(gen) - 1
 			}
-			g := gen[i]
-			total := signed(&g.line).Add(p.AmountGross.Decimal)
-			acc, code, label := g.line.Account, g.line.VATCode, g.line.Label
-			g.line = line(total)
-			g.line.Account, g.line.VATCode, g.line.Label, g.line.Kind = acc, code, label, invoicesync.KindVAT
+			gen[i].total = gen[i].total.Add(p.AmountGross.Decimal)
 			continue
 		}
 		amount := p.AmountGross.Decimal
@@ -292,14 +293,14 @@ func (l *Ledger) readVoucher(ch *chart, v apiVoucher) invoicesync.Entry {
 	for row := 1; row <= maxRow; row++ {
 		lines, ok := byRow[row]
 		if !ok && next < len(gen) {
-			e.Lines = append(e.Lines, gen[next].line)
+			e.Lines = append(e.Lines, vatLine(gen[next]))
 			next++
 			continue
 		}
 		e.Lines = append(e.Lines, lines...)
 	}
 	for ; next < len(gen); next++ {
-		e.Lines = append(e.Lines, gen[next].line)
+		e.Lines = append(e.Lines, vatLine(gen[next]))
 	}
 	return e
 }
