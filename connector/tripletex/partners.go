@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -246,7 +247,7 @@ func (l *Ledger) Attach(ctx context.Context, ref invoicesync.EntryRef, doc invoi
 		mt = http.DetectContentType(doc.Data)
 	}
 	mt, _, _ = strings.Cut(mt, ";")
-	if !containsFold(attachable, mt) {
+	if !slices.ContainsFunc(attachable, func(t string) bool { return strings.EqualFold(t, mt) }) {
 		return fmt.Errorf("tripletex: %s is %s; Tripletex attaches only PDF, PNG, JPEG and TIFF: %w", doc.FileName, mt, invoicesync.ErrNotSupported)
 	}
 	if _, err := strconv.ParseInt(ref.ID, 10, 64); err != nil {
@@ -280,13 +281,4 @@ func (l *Ledger) Attach(ctx context.Context, ref invoicesync.EntryRef, doc invoi
 		return fmt.Errorf("tripletex: attaching %s to voucher %s: %w", doc.FileName, ref.ID, notFound(err))
 	}
 	return nil
-}
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
 }

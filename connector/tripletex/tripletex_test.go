@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -301,7 +302,7 @@ func TestVoucherBodyTwoRatesAndRounding(t *testing.T) {
 	assert.Equal(t, "2026-12-04", got.DueDate.Format(time.DateOnly))
 }
 
-func itoa(n int64) string { return decimal.NewFromInt(n).String() }
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // entryTotals sums an entry's lines per account (debit positive).
 func entryTotals(e *invoicesync.Entry) map[string]string {
