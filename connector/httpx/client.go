@@ -494,7 +494,7 @@ func snippet(s string, n int) string {
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // JSON sends in (when not nil) as a JSON body and decodes the answer into
-// out (when not nil). key, when not empty, is the request's idempotency key.
+// out (when not nil).
 func (c *Client) JSON(ctx context.Context, method, path string, query url.Values, in, out any) error {
 	return c.JSONRequest(ctx, &Request{Method: method, Path: path, Query: query}, in, out)
 }

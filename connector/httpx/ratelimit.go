@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"golang.org/x/time/rate"
@@ -63,7 +64,7 @@ func (l *Limits) wait(ctx context.Context, clock Clock, host, tenant string) err
 	now := clock.Now()
 	r := lim.ReserveN(now, 1)
 	if !r.OK() {
-		return context.DeadlineExceeded
+		return fmt.Errorf("the limit of %s (burst %d) never allows a request", host, lim.Burst())
 	}
 	if err := clock.Sleep(ctx, r.DelayFrom(now)); err != nil {
 		r.CancelAt(clock.Now())
