@@ -55,6 +55,10 @@ const (
 	// CodeChangedAfterSync (ours): the invoice was changed in the invoicing tool
 	// after its entry was posted, and the Syncer's policy is to report it.
 	CodeChangedAfterSync ErrorCode = "ERROR_SYNC_INVOICE_CHANGED_AFTER_SYNC"
+	// CodeCancelledAfterSync (ours): the invoice was cancelled (or put back
+	// to draft) in the invoicing tool after its entry was posted, and the
+	// Syncer's policy is to report it: the entry still stands.
+	CodeCancelledAfterSync ErrorCode = "ERROR_SYNC_INVOICE_CANCELLED_AFTER_SYNC"
 	// CodeLedgerFailure (ours): the accounting system failed or could not be
 	// reached while the invoice was being posted. Retryable when temporary.
 	CodeLedgerFailure ErrorCode = "ERROR_SYNC_INVOICE_LEDGER_FAILURE"
@@ -98,6 +102,7 @@ var (
 	ErrMappingInvalid         error = &sentinel{CodeMappingInvalid}         // see CodeMappingInvalid
 	ErrInvoiceValidation      error = &sentinel{CodeInvoiceValidation}      // see CodeInvoiceValidation
 	ErrChangedAfterSync       error = &sentinel{CodeChangedAfterSync}       // see CodeChangedAfterSync
+	ErrCancelledAfterSync     error = &sentinel{CodeCancelledAfterSync}     // see CodeCancelledAfterSync
 	ErrLedgerFailure          error = &sentinel{CodeLedgerFailure}          // see CodeLedgerFailure
 	ErrSourceFailure          error = &sentinel{CodeSourceFailure}          // see CodeSourceFailure
 	ErrPartnerAmbiguous       error = &sentinel{CodePartnerAmbiguous}       // see CodePartnerAmbiguous
@@ -111,7 +116,7 @@ var ordered = []error{
 	ErrMappingTaxRateNotFound, ErrPartnerValidation, ErrPDF, ErrMappingJournalNotFound,
 	ErrVATCodeNotFound, ErrCurrencyValidation, ErrNothingToPost, ErrMappingInvalid,
 	ErrInvoiceValidation, ErrChangedAfterSync, ErrLedgerFailure, ErrSourceFailure,
-	ErrPartnerAmbiguous, ErrUnreadable,
+	ErrPartnerAmbiguous, ErrUnreadable, ErrCancelledAfterSync,
 }
 
 // sentinels indexes ordered by code.

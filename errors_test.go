@@ -78,7 +78,7 @@ func TestCodesAreDistinctAndPrefixed(t *testing.T) {
 		seen[c] = true
 		assert.ErrorIs(t, &invoicesync.SyncError{Code: c}, sentinelOf(c), string(c))
 	}
-	assert.Len(t, seen, 21)
+	assert.Len(t, seen, 22)
 }
 
 func sentinelOf(c invoicesync.ErrorCode) error {
@@ -89,7 +89,7 @@ func sentinelOf(c invoicesync.ErrorCode) error {
 		invoicesync.ErrPDF, invoicesync.ErrMappingJournalNotFound, invoicesync.ErrVATCodeNotFound,
 		invoicesync.ErrCurrencyValidation, invoicesync.ErrNothingToPost, invoicesync.ErrMappingInvalid,
 		invoicesync.ErrInvoiceValidation, invoicesync.ErrChangedAfterSync, invoicesync.ErrLedgerFailure,
-		invoicesync.ErrSourceFailure, invoicesync.ErrPartnerAmbiguous, invoicesync.ErrUnreadable,
+		invoicesync.ErrSourceFailure, invoicesync.ErrPartnerAmbiguous, invoicesync.ErrUnreadable, invoicesync.ErrCancelledAfterSync,
 	} {
 		if invoicesync.Code(e) == c {
 			return e

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -39,6 +40,21 @@ func utc(t time.Time) time.Time {
 // a reference field.
 func IdempotencyKey(sourceID, invoiceID, fingerprint string) string {
 	return hashKey("entry", sourceID, invoiceID, fingerprint)
+}
+
+// PostingKey is the idempotency key of an invoice's entry posted at
+// revision: the number of the invoice's entries posted before it that the
+// ledger no longer counts (reversed, or found missing). Revision 0 is the
+// first posting, whose key is IdempotencyKey(sourceID, invoiceID,
+// fingerprint): it can be derived again from the invoice alone. Every later
+// posting has a key of its own, so that an invoice edited back to an earlier
+// version after a reversal is posted as a new entry, never answered with the
+// earlier entry (reversed since) found by its key.
+func PostingKey(sourceID, invoiceID, fingerprint string, revision int) string {
+	if revision <= 0 {
+		return IdempotencyKey(sourceID, invoiceID, fingerprint)
+	}
+	return hashKey("entry", sourceID, invoiceID, fingerprint, strconv.Itoa(revision))
 }
 
 // reversalKey is the key of the entry that reverses the entry keyed key.

@@ -86,6 +86,24 @@ type DraftPoster interface {
 	SupportsDrafts() bool
 }
 
+// CommitWindower is implemented by targets whose ledger may record a
+// PostEntry after the caller stopped waiting for it: an API that keeps
+// processing a request after the client's timeout, a crash or a cancelled
+// context. Until the window has passed since a posting began, a FindEntry
+// that does not see the entry does not prove it will never exist, so the
+// Syncer leaves such an invoice pending and asks again on a later run
+// instead of posting again.
+//
+// A ledger that commits before it answers, or enforces idempotency keys
+// itself for every posting, needs no window (zero, or not implementing the
+// interface): its FindEntry answer is final.
+type CommitWindower interface {
+	// CommitWindow is how long after a PostEntry call begins the ledger may
+	// still record it: the adapter's request timeout plus the longest the
+	// server may go on processing a request after that.
+	CommitWindow() time.Duration
+}
+
 // PartnerLister is implemented by targets that can list every partner of a
 // role. A run then reads each role's partners once and matches every party
 // in memory — by normalised name too, whatever the ledger's own search can

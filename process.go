@@ -28,7 +28,6 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 		return Outcome{}, false
 	}
 	fp := Fingerprint(inv)
-	key := IdempotencyKey(r.s.cfg.SourceID, inv.ID, fp)
 	st.InvoiceID = inv.ID
 	if bad == nil || inv.Number != "" { // an unreadable file keeps what an earlier version said
 		st.Number, st.Direction = inv.Number, inv.Direction
@@ -37,16 +36,22 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 		st.Attempts = 0
 	}
 	st.Fingerprint = fp
+	if st.Revision < len(st.Reversals) { // a state stored before revisions were counted
+		st.Revision = len(st.Reversals)
+	}
 
 	// An earlier posting was interrupted: ask the ledger before anything else.
 	action := ActionNone
 	if st.Intent != nil {
-		found, err := r.resolveIntent(ctx, &st)
+		found, open, err := r.resolveIntent(ctx, &st)
 		if err != nil {
 			if ctx.Err() != nil {
 				return Outcome{}, false
 			}
 			return r.stop(ctx, inv, &st, pv, r.ledgerError(inv, "checking whether an interrupted posting was recorded", err))
+		}
+		if open {
+			return r.awaitCommit(ctx, inv, &st, pv)
 		}
 		if found {
 			action = ActionRecovered
@@ -58,33 +63,46 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 		return r.stop(ctx, inv, &st, pv, &se)
 	}
 
-	if st.Synced != nil && st.Synced.Fingerprint == fp {
-		if action == ActionNone {
-			action = ActionUnchanged
+	if st.Synced != nil {
+		if r.withdrawn(inv) {
+			return r.withdraw(ctx, inv, &st, pv)
 		}
-		if pv != nil {
-			o := r.outcome(inv, &st, StateSynchronized)
-			o.Action = action
-			pv.Outcome = o
-			pv.Explanation = append(pv.Explanation, fmt.Sprintf("already synchronized as entry %s: nothing would be posted", refText(st.Synced.Ref)))
-			return o, true
+		if st.Synced.Fingerprint == fp {
+			if action == ActionNone {
+				action = ActionUnchanged
+			}
+			if pv != nil {
+				o := r.outcome(inv, &st, StateSynchronized)
+				o.Action = action
+				pv.Outcome = o
+				pv.Explanation = append(pv.Explanation, fmt.Sprintf("already synchronized as entry %s: nothing would be posted", refText(st.Synced.Ref)))
+				return o, true
+			}
+			return r.synchronized(ctx, inv, &st, action, nil)
 		}
-		return r.synchronized(ctx, inv, &st, action, nil)
+		if r.s.cfg.OnChange != RepostChanges {
+			return r.stop(ctx, inv, &st, pv, &SyncError{
+				Code: CodeChangedAfterSync, InvoiceID: inv.ID, InvoiceNumber: inv.Number, Value: fp, Expected: st.Synced.Fingerprint,
+				Message: fmt.Sprintf("the invoice was changed in the invoicing tool after its entry %s was posted", refText(st.Synced.Ref)),
+				Resolution: "correct entry " + refText(st.Synced.Ref) + " in the ledger by hand, or restore the invoice in the invoicing tool; " +
+					"to have changed invoices reversed and posted again, use the repost policy",
+			})
+		}
 	}
 
-	if reason := r.skipReason(inv); reason != "" {
+	if reason := r.skipReason(inv, st.Synced != nil); reason != "" {
+		if st.Synced != nil { // changed into an invoice not to synchronize: its entry goes
+			return r.reverseOnly(ctx, inv, &st, pv, reason)
+		}
 		return r.conclude(ctx, &st, pv, r.settled(inv, &st, StateSkipped, reason, ""))
 	}
 
 	reverse := st.Synced != nil
-	if reverse && r.s.cfg.OnChange != RepostChanges {
-		return r.stop(ctx, inv, &st, pv, &SyncError{
-			Code: CodeChangedAfterSync, InvoiceID: inv.ID, InvoiceNumber: inv.Number, Value: fp, Expected: st.Synced.Fingerprint,
-			Message: fmt.Sprintf("the invoice was changed in the invoicing tool after its entry %s was posted", refText(st.Synced.Ref)),
-			Resolution: "correct entry " + refText(st.Synced.Ref) + " in the ledger by hand, or restore the invoice in the invoicing tool; " +
-				"to have changed invoices reversed and posted again, use the repost policy",
-		})
+	revision := st.Revision
+	if reverse {
+		revision++ // the reversal confirmed below counts the reversed posting
 	}
+	key := PostingKey(r.s.cfg.SourceID, inv.ID, fp, revision)
 
 	party, err := r.party(ctx, inv)
 	if err != nil {
@@ -170,6 +188,73 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 	return o, stored
 }
 
+// withdrawn reports whether inv, whose entry is in the ledger, was since
+// cancelled or put back to draft in the invoicing tool (statuses the mapping
+// does not synchronize). Other statuses the mapping leaves out (paid, when
+// only sent invoices are synchronized) follow a posting normally and change
+// nothing.
+func (r *run) withdrawn(inv *Invoice) bool {
+	return (inv.Status == StatusCancelled || inv.Status == StatusDraft) && !r.s.mapping.Eligible(inv.Status)
+}
+
+// withdraw handles an invoice withdrawn after its entry was posted, by the
+// Syncer's cancel policy: reported in error, the entry standing, or the
+// entry reversed.
+func (r *run) withdraw(ctx context.Context, inv *Invoice, st *State, pv *Preview) (Outcome, bool) {
+	what := "cancelled"
+	if inv.Status == StatusDraft {
+		what = "put back to draft"
+	}
+	if r.s.cfg.OnCancel == ReverseCancellations {
+		return r.reverseOnly(ctx, inv, st, pv, "the invoice was "+what+" in the invoicing tool")
+	}
+	ref := refText(st.Synced.Ref)
+	return r.stop(ctx, inv, st, pv, &SyncError{
+		Code: CodeCancelledAfterSync, InvoiceID: inv.ID, InvoiceNumber: inv.Number, Field: "Status", Value: string(inv.Status),
+		Message: fmt.Sprintf("the invoice was %s in the invoicing tool after its entry %s was posted: the entry still stands in the ledger", what, ref),
+		Resolution: "issue a credit note for the invoice in the invoicing tool (it is posted as an entry of its own), " +
+			"or reverse entry " + ref + " in the ledger by hand; to have the entries of cancelled invoices reversed, use the reverse-cancellations policy",
+	})
+}
+
+// reverseOnly reverses the entry of an invoice that is no longer to be in
+// the books (cancelled, or changed into an invoice the mapping skips), and
+// records it skipped for reason.
+func (r *run) reverseOnly(ctx context.Context, inv *Invoice, st *State, pv *Preview, reason string) (Outcome, bool) {
+	old := st.Synced
+	rev := r.reversal(old)
+	if pv != nil {
+		o := r.settled(inv, st, StateSkipped, fmt.Sprintf("%s: its entry %s would be reversed", reason, refText(old.Ref)), "")
+		o.Action = ActionReversed
+		pv.Reversal = rev
+		return r.conclude(ctx, st, pv, o)
+	}
+	in := &Intent{Key: rev.IdempotencyKey, Fingerprint: old.Fingerprint, Reversal: true, Entry: rev}
+	if o, stored, ok := r.post(ctx, inv, st, in); !ok {
+		return o, stored
+	}
+	done := st.Reversals[len(st.Reversals)-1]
+	o := r.settled(inv, st, StateSkipped, fmt.Sprintf("%s: its entry %s was reversed by entry %s", reason, refText(old.Ref), refText(done.Ref)), "")
+	o.Action, o.Entry, o.Key = ActionReversed, done.Ref, done.Key
+	st.Attempts = 0
+	return r.conclude(ctx, st, pv, o)
+}
+
+// awaitCommit leaves pending an invoice whose interrupted posting the
+// ledger may still record: FindEntry did not see it, but the posting began
+// less than the target's commit window ago. Posting again now could post
+// twice; the next run asks again.
+func (r *run) awaitCommit(ctx context.Context, inv *Invoice, st *State, pv *Preview) (Outcome, bool) {
+	in := st.Intent
+	until := in.At.Add(r.s.window)
+	msg := fmt.Sprintf("the posting of entry %s began at %s and its outcome is not known yet: the ledger may still record it until %s, "+
+		"so it is not posted again before then", in.Key, in.At.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339))
+	st.Code, st.Message, st.Resolution, st.Retryable = "", msg, "nothing to do: the next run asks the ledger again", true
+	o := r.outcome(inv, st, StatePending)
+	o.Message, o.Resolution, o.Retryable, o.Key = st.Message, st.Resolution, true, in.Key
+	return r.conclude(ctx, st, pv, o)
+}
+
 // synchronized finishes an invoice whose entry is in the ledger: it attaches
 // the document if that is still to do, and stores the synchronized state.
 func (r *run) synchronized(ctx context.Context, inv *Invoice, st *State, action Action, doc *Document) (Outcome, bool) {
@@ -205,10 +290,22 @@ func (r *run) post(ctx context.Context, inv *Invoice, st *State, in *Intent) (o 
 		return Outcome{}, false, false
 	}
 	var ref EntryRef
+	attempt := 0
 	err := r.s.retry(ctx, func() (err error) {
+		if attempt++; attempt > 1 {
+			// The ledger may record an attempt until the commit window
+			// after it began: the intent says when the last one began.
+			in.At = r.s.cfg.Now()
+			if !r.put(ctx, st) {
+				return errStoreFailed
+			}
+		}
 		ref, err = r.s.target.PostEntry(ctx, in.Entry)
 		return err
 	})
+	if errors.Is(err, errStoreFailed) {
+		return Outcome{}, false, false
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return Outcome{}, false, false // pending with its intent: the next run asks the ledger
@@ -242,9 +339,15 @@ func refused(err error) bool {
 	return false
 }
 
+// errStoreFailed stops a retried call whose state could not be stored (the
+// run has failed already).
+var errStoreFailed = errors.New("invoicesync: state store failed")
+
 // resolveIntent asks the ledger whether the interrupted posting in st.Intent
-// was recorded; found or not, the intent is settled.
-func (r *run) resolveIntent(ctx context.Context, st *State) (found bool, err error) {
+// was recorded. Found, it is confirmed; not found, the intent is dropped —
+// unless the posting began less than the target's commit window ago (open):
+// the ledger may still record it, and the intent stays.
+func (r *run) resolveIntent(ctx context.Context, st *State) (found, open bool, err error) {
 	var ref EntryRef
 	err = r.s.retry(ctx, func() (err error) {
 		ref, err = r.s.target.FindEntry(ctx, st.Intent.Key)
@@ -254,18 +357,21 @@ func (r *run) resolveIntent(ctx context.Context, st *State) (found bool, err err
 	case err == nil:
 		if st.Intent.Reversal && st.Synced == nil { // already recorded: cannot happen with a sound store
 			st.Intent = nil
-			return false, nil
+			return false, false, nil
 		}
 		r.confirm(st, st.Intent, ref)
 		if !r.preview && !r.put(ctx, st) {
-			return false, ctx.Err()
+			return false, false, ctx.Err()
 		}
-		return true, nil
+		return true, false, nil
 	case errors.Is(err, ErrNotFound):
+		if r.s.window > 0 && r.s.cfg.Now().Before(st.Intent.At.Add(r.s.window)) {
+			return false, true, nil
+		}
 		st.Intent = nil
-		return false, nil
+		return false, false, nil
 	}
-	return false, err
+	return false, false, err
 }
 
 // confirm records in st that the entry of in is in the ledger as ref.
@@ -274,6 +380,7 @@ func (r *run) confirm(st *State, in *Intent, ref EntryRef) {
 	if in.Reversal {
 		st.Reversals = append(st.Reversals, Reversal{Of: st.Synced.Ref, OfKey: st.Synced.Key, Key: in.Key, Ref: ref, At: now})
 		st.Synced = nil
+		st.Revision++ // the next posting is a new one, with a key of its own
 	} else {
 		st.Synced = &SyncedVersion{Fingerprint: in.Fingerprint, Key: in.Key, Ref: ref, Entry: in.Entry, At: now}
 	}
@@ -358,10 +465,28 @@ func (r *run) failure(inv *Invoice, st *State, err *SyncError) Outcome {
 		err.InvoiceNumber = inv.Number
 	}
 	st.Attempts++
-	st.Code, st.Message, st.Resolution, st.Retryable = err.Code, err.Error(), err.Resolution, err.Retryable()
+	st.Code, st.Message, st.Resolution, st.Retryable = err.Code, err.Error(), err.Resolution, takenUpAgain(err)
 	o := r.outcome(inv, st, StateError)
 	o.Code, o.Message, o.Resolution, o.Retryable, o.Err = err.Code, st.Message, err.Resolution, st.Retryable, err
 	return o
+}
+
+// takenUpAgain reports whether the next run takes up, on its own, an
+// invoice that failed with err: when the failure was temporary, and when it
+// came from the accounting system or the invoicing tool rather than from the
+// invoice (a lost answer, a refused connection, a PDF that could not be
+// downloaded or attached). Nothing in the invoicing tool would bring such an
+// invoice back, and the next run settles what is uncertain: it asks the
+// ledger for an interrupted posting, searches for a partner before creating
+// one, and attaches a document at most once per entry.
+func takenUpAgain(err *SyncError) bool {
+	switch err.Code {
+	case CodeLedgerFailure, CodeSourceFailure:
+		return true
+	case CodePDF:
+		return err.Err != nil // not a file that is no PDF
+	}
+	return err.Retryable()
 }
 
 // outcome starts the outcome of inv with status status, and sets st's status.
@@ -405,8 +530,10 @@ type storeError struct{ err error }
 func (e storeError) Error() string { return e.err.Error() }
 func (e storeError) Unwrap() error { return e.err }
 
-// skipReason says why inv is not to be synchronized, or "".
-func (r *run) skipReason(inv *Invoice) string {
+// skipReason says why inv is not to be synchronized, or "". For an invoice
+// whose entry is posted, the status is not a reason (see withdrawn): an
+// invoice paid after it was posted stays in the books.
+func (r *run) skipReason(inv *Invoice, posted bool) string {
 	m := &r.s.mapping
 	switch {
 	case inv.Direction.Valid() && !m.Scope.Includes(inv.Direction):
@@ -414,7 +541,7 @@ func (r *run) skipReason(inv *Invoice) string {
 	case !m.StartDate.IsZero() && !inv.IssueDate.IsZero() && dateOf(inv.IssueDate) < dateOf(m.StartDate):
 		return fmt.Sprintf("issued on %s, before the synchronization start date %s",
 			inv.IssueDate.Format(time.DateOnly), m.StartDate.Format(time.DateOnly))
-	case !m.Eligible(inv.Status):
+	case !posted && !m.Eligible(inv.Status):
 		st := string(inv.Status)
 		if st == "" {
 			st = "(none)"
@@ -462,7 +589,7 @@ func (r *run) ledgerError(inv *Invoice, doing string, err error) *SyncError {
 			if Retryable(err) {
 				se.Resolution = "nothing to do if it passes: the next run tries again"
 			} else {
-				se.Resolution = "check the connection to the accounting system; the next attempt asks the ledger whether the entry was recorded before posting, so nothing is posted twice"
+				se.Resolution = "check the connection to the accounting system; the next run tries again, and asks the ledger whether the entry was recorded before posting, so nothing is posted twice"
 			}
 		}
 	default:
@@ -493,9 +620,12 @@ func (r *run) document(ctx context.Context, inv *Invoice, peek bool) (doc *Docum
 		return &Document{FileName: name, MediaType: "application/pdf"}, false, nil
 	}
 	pdfErr := func(msg string, err error) *SyncError {
+		resolution := "check the invoice's PDF in the invoicing tool; the next run tries again"
+		if err == nil { // nothing failed but the document itself
+			resolution = "correct the invoice's PDF in the invoicing tool, then synchronize the invoice again (SyncInvoice or RetryFailed)"
+		}
 		return &SyncError{Code: CodePDF, InvoiceID: inv.ID, InvoiceNumber: inv.Number, Field: "Attachments", Value: name,
-			Message: msg, Err: err,
-			Resolution: "check the invoice's PDF in the invoicing tool; the next run tries again"}
+			Message: msg, Err: err, Resolution: resolution}
 	}
 	d := Document{FileName: name, MediaType: a.MediaType, Data: a.Data}
 	if len(d.Data) == 0 {
@@ -551,7 +681,7 @@ func (r *run) attachDocument(ctx context.Context, inv *Invoice, ref EntryRef, do
 	}
 	return &SyncError{Code: CodePDF, InvoiceID: inv.ID, InvoiceNumber: inv.Number, Field: "Attachments", Value: doc.FileName,
 		Message:    fmt.Sprintf("the entry %s was posted but its PDF could not be attached", refText(ref)),
-		Resolution: "nothing to do if it passes: the next attempt attaches the PDF without posting again", Err: err}
+		Resolution: "nothing to do if it passes: the next run attaches the PDF without posting again", Err: err}
 }
 
 // refText names an entry for people: its number, else its id.

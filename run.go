@@ -207,7 +207,7 @@ func (r *run) record(ctx context.Context, inv *Invoice, o Outcome) {
 		log.Info("invoicesync: invoice handled", "invoice", o.InvoiceID, "number", o.Number,
 			"status", o.Status, "action", o.Action, "entry", o.Entry.ID)
 	}
-	notify := o.Status == StateError || o.Status == StateWaiting ||
+	notify := o.Status == StateError || o.Status == StateWaiting || o.Action == ActionReversed ||
 		(o.Status == StateSynchronized && o.Action != ActionUnchanged && o.Action != ActionNone)
 	if notify && r.s.cfg.Notifier != nil {
 		r.s.cfg.Notifier.Notify(ctx, Notification{Outcome: o, Invoice: inv})

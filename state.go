@@ -51,8 +51,14 @@ type State struct {
 	// process stopped, or the answer was lost. Before anything else, the next
 	// attempt asks the ledger whether the entry exists (FindEntry by key).
 	Intent *Intent `json:"intent,omitempty"`
-	// Reversals are the entries posted to cancel earlier versions (policy Repost).
+	// Reversals are the entries posted to cancel earlier versions (policy
+	// RepostChanges) or a cancelled invoice (policy ReverseCancellations).
 	Reversals []Reversal `json:"reversals,omitempty"`
+	// Revision counts the invoice's entries posted before the current one
+	// that the ledger no longer counts: reversed, or found missing by Verify
+	// and posted again. It is part of every idempotency key after the first
+	// (see PostingKey), so that each posting has its own key.
+	Revision int `json:"revision,omitempty"`
 	// Code is the error code of the last failure (status error).
 	Code ErrorCode `json:"code,omitempty"`
 	// Message says what failed (status error), or why the invoice is waiting
@@ -60,7 +66,11 @@ type State struct {
 	Message string `json:"message,omitempty"`
 	// Resolution says what a person can do (status error and waiting).
 	Resolution string `json:"resolution,omitempty"`
-	// Retryable is true when the failure was temporary: the next run tries again.
+	// Retryable is true when the next run takes the invoice up again on its
+	// own: the failure was temporary, or came from the accounting system or
+	// the invoicing tool rather than from the invoice (a lost answer, a
+	// refused connection), or the invoice is pending. Otherwise a person
+	// acts first: the invoice changes in the source, or RetryFailed is called.
 	Retryable bool `json:"retryable,omitempty"`
 	// Attempts counts the failed attempts since the last success or change.
 	Attempts int `json:"attempts,omitempty"`

@@ -31,6 +31,28 @@ const (
 	RepostChanges ChangePolicy = "repost"
 )
 
+// CancelPolicy says what the Syncer does with an invoice cancelled (or put
+// back to draft) in the source after its entry was posted.
+type CancelPolicy string
+
+// The policies. The empty CancelPolicy means ReportCancellations.
+//
+// Reporting is the default because, in most countries, an issued invoice is
+// not cancelled but corrected by a credit note, which the invoicing tool
+// issues and the Syncer posts as an entry of its own: reversing the
+// invoice's entry as well would cancel it twice. Reverse only when the
+// invoicing tool cancels invoices without issuing credit notes.
+const (
+	// ReportCancellations leaves the posted entry alone and reports the
+	// invoice in error with ERROR_SYNC_INVOICE_CANCELLED_AFTER_SYNC (the
+	// notifier is told), for a person to issue a credit note.
+	ReportCancellations CancelPolicy = "report"
+	// ReverseCancellations posts a reversal of the entry and marks the
+	// invoice skipped; if the invoice is issued again later, its entry is
+	// posted again as a new posting.
+	ReverseCancellations CancelPolicy = "reverse"
+)
+
 // Config tunes a Syncer. The zero value is usable except for SourceID.
 type Config struct {
 	// SourceID names the source: the invoicing tool and the account in it
@@ -53,6 +75,9 @@ type Config struct {
 	// OnChange is the policy for invoices changed after they were
 	// synchronized. Empty: ReportChanges.
 	OnChange ChangePolicy
+	// OnCancel is the policy for invoices cancelled (or put back to draft)
+	// after they were synchronized. Empty: ReportCancellations.
+	OnCancel CancelPolicy
 	// MaxAttempts is how many times a call that failed temporarily (a 429, a
 	// 503, a timeout) is made within one run before the invoice is left in
 	// error for the next run. Zero: 3.
@@ -110,6 +135,10 @@ const (
 	ActionAttached Action = "attached"
 	// ActionUnchanged: the invoice was already synchronized as it is.
 	ActionUnchanged Action = "unchanged"
+	// ActionReversed: the invoice's entry was reversed and none posted in
+	// its place: the invoice was cancelled (policy ReverseCancellations), or
+	// changed into one the mapping skips (policy RepostChanges).
+	ActionReversed Action = "reversed"
 )
 
 // Outcome is what happened to one invoice in a run.
@@ -140,7 +169,8 @@ type Outcome struct {
 	Message string
 	// Resolution says what a person can do.
 	Resolution string
-	// Retryable is true when the failure was temporary.
+	// Retryable is true when the next run takes the invoice up again on its
+	// own (see State.Retryable).
 	Retryable bool
 	// Attempts counts the failed attempts of this invoice version.
 	Attempts int
@@ -194,6 +224,7 @@ type Syncer struct {
 	locks   [64]sync.Mutex // per invoice id
 	roles   [2]roleState   // customers, suppliers
 	runs    atomic.Uint64  // runs begun
+	window  time.Duration  // the target's commit window
 }
 
 // NewSyncer checks its arguments and returns a Syncer. The mapping is copied:
@@ -215,6 +246,11 @@ func NewSyncer(source InvoiceSource, target LedgerTarget, m *Mapping, store Stat
 	case "", ReportChanges, RepostChanges:
 	default:
 		return nil, fmt.Errorf("invoicesync: unknown Config.OnChange %q (use %q or %q)", cfg.OnChange, ReportChanges, RepostChanges)
+	}
+	switch cfg.OnCancel {
+	case "", ReportCancellations, ReverseCancellations:
+	default:
+		return nil, fmt.Errorf("invoicesync: unknown Config.OnCancel %q (use %q or %q)", cfg.OnCancel, ReportCancellations, ReverseCancellations)
 	}
 	if err := checkRules(cfg.MatchRules); err != nil {
 		return nil, err
@@ -243,6 +279,9 @@ func NewSyncer(source InvoiceSource, target LedgerTarget, m *Mapping, store Stat
 	s := &Syncer{source: source, mapping: *m, store: store, cfg: cfg, seed: maphash.MakeSeed()}
 	s.target = target
 	s.lister, _ = target.(PartnerLister)
+	if w, ok := target.(CommitWindower); ok {
+		s.window = w.CommitWindow()
+	}
 	if cfg.Limiter != nil {
 		s.target = &limitedTarget{LedgerTarget: target, lim: cfg.Limiter}
 		if s.lister != nil {
@@ -399,8 +438,9 @@ func (s *Syncer) State(ctx context.Context, id string) (State, error) {
 }
 
 // revisitIDs lists the invoices a run takes up again besides the source's
-// changes: waiting, pending, temporary errors and errors whose posting may
-// have happened (an unresolved intent); with all, every error.
+// changes: waiting, pending, errors the next run settles on its own
+// (State.Retryable) and errors whose posting may have happened (an
+// unresolved intent); with all, every error.
 func (s *Syncer) revisitIDs(ctx context.Context, all bool) (map[string]struct{}, error) {
 	ids := map[string]struct{}{}
 	statuses := []SyncStatus{StateWaiting, StatePending, StateError}

@@ -66,6 +66,13 @@ const (
 	// whether the call happened. This is what the Syncer recovers from by
 	// asking FindEntry. On a read, it simply fails the call.
 	FaultLoseResponse
+	// FaultCommitLate, on PostEntry only, fails the call as a client that
+	// stopped waiting at its deadline sees it (an error wrapping
+	// ErrTimedOut, not retryable), while the ledger goes on and records the
+	// entry later: when Ledger.CommitLate is called. Until then FindEntry
+	// does not see it. This is the server that commits after the client gave
+	// up, which Ledger.SetCommitWindow declares to the Syncer.
+	FaultCommitLate
 )
 
 // String returns the kind's name.
@@ -77,6 +84,8 @@ func (k FaultKind) String() string {
 		return "FaultTemporary"
 	case FaultLoseResponse:
 		return "FaultLoseResponse"
+	case FaultCommitLate:
+		return "FaultCommitLate"
 	}
 	return fmt.Sprintf("FaultKind(%d)", int(k))
 }
@@ -115,6 +124,11 @@ type Fault struct {
 // does not wrap invoicesync.ErrTemporary: retrying blindly could do the work
 // twice.
 var ErrResponseLost = errors.New("connection reset after the request was sent")
+
+// ErrTimedOut is wrapped by the error of a call under FaultCommitLate: the
+// client stopped waiting, and the ledger may still record the request. It
+// does not wrap invoicesync.ErrTemporary.
+var ErrTimedOut = errors.New("timed out waiting for the answer; the request may still be processed")
 
 // ErrInjected is the error of a FaultError injected without Err.
 var ErrInjected = errors.New("injected failure")
@@ -186,8 +200,10 @@ func (in *injector) inject(faults []Fault) {
 	for _, f := range faults { // all valid, or none added
 		in.check(f.Method, "Inject")
 		switch {
-		case f.Kind < FaultError || f.Kind > FaultLoseResponse:
+		case f.Kind < FaultError || f.Kind > FaultCommitLate:
 			panic(fmt.Sprintf("memory: Inject: invalid fault kind %d", int(f.Kind)))
+		case f.Kind == FaultCommitLate && f.Method != PostEntry:
+			panic("memory: Inject: FaultCommitLate applies to PostEntry only")
 		case f.Call < 0:
 			panic(fmt.Sprintf("memory: Inject: negative call number %d", f.Call))
 		case f.After < 0:
@@ -295,7 +311,7 @@ func (in *injector) begin(ctx context.Context, m Method, commits bool) (call, er
 		case <-t.C:
 		}
 	}
-	if c.fault != nil && c.fault.After == 0 && (!commits || c.fault.Kind != FaultLoseResponse) {
+	if c.fault != nil && c.fault.After == 0 && (!commits || c.fault.Kind != FaultLoseResponse && c.fault.Kind != FaultCommitLate) {
 		return c, c.err()
 	}
 	return c, nil
@@ -309,6 +325,8 @@ func (c call) err() error {
 		return &TemporaryError{Method: c.method, Call: c.n, Status: f.Status}
 	case FaultLoseResponse:
 		return fmt.Errorf("memory: %s call %d: %w", c.method, c.n, ErrResponseLost)
+	case FaultCommitLate:
+		return fmt.Errorf("memory: %s call %d: %w", c.method, c.n, ErrTimedOut)
 	}
 	err := f.Err
 	if err == nil {
@@ -316,6 +334,9 @@ func (c call) err() error {
 	}
 	return fmt.Errorf("memory: %s call %d: %w", c.method, c.n, err)
 }
+
+// late reports whether c's write is to be recorded later (FaultCommitLate).
+func (c call) late() bool { return c.fault != nil && c.fault.Kind == FaultCommitLate }
 
 // lost returns the error replacing the result of a write whose response is
 // lost, or nil.

@@ -13,10 +13,11 @@ import (
 )
 
 var (
-	_ invoicesync.LedgerTarget  = (*Ledger)(nil)
-	_ invoicesync.DraftPoster   = (*Ledger)(nil)
-	_ invoicesync.Attacher      = (*Ledger)(nil)
-	_ invoicesync.PartnerLister = (*Ledger)(nil)
+	_ invoicesync.LedgerTarget   = (*Ledger)(nil)
+	_ invoicesync.DraftPoster    = (*Ledger)(nil)
+	_ invoicesync.Attacher       = (*Ledger)(nil)
+	_ invoicesync.PartnerLister  = (*Ledger)(nil)
+	_ invoicesync.CommitWindower = (*Ledger)(nil)
 )
 
 // Ledger is a strict in-memory ledger: an invoicesync.LedgerTarget, DraftPoster
@@ -59,6 +60,8 @@ type Ledger struct {
 	byID       map[string]int // entry ID → index in entries
 	entrySeq   int
 	drafts     bool
+	late       []invoicesync.Entry // postings to record when CommitLate is called
+	window     time.Duration
 }
 
 type storedPartner struct {
@@ -91,6 +94,39 @@ func NewLedger() *Ledger {
 }
 
 // ---- Setup and inspection ----
+
+// SetCommitWindow sets what CommitWindow declares: how long after a
+// PostEntry begins the ledger may still record it (see FaultCommitLate). Zero,
+// the default, says the ledger answers only once it has recorded.
+func (l *Ledger) SetCommitWindow(d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.window = d
+}
+
+// CommitWindow implements invoicesync.CommitWindower with the duration set
+// by SetCommitWindow.
+func (l *Ledger) CommitWindow() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.window
+}
+
+// CommitLate records the postings that failed under FaultCommitLate, in the
+// order they were made, as the server finishing them after the client gave
+// up; each is checked and deduplicated by key like any posting. It returns
+// their references (a zero one for a posting the ledger refused).
+func (l *Ledger) CommitLate() []invoicesync.EntryRef {
+	l.mu.Lock()
+	late := l.late
+	l.late = nil
+	l.mu.Unlock()
+	refs := make([]invoicesync.EntryRef, len(late))
+	for i := range late {
+		refs[i], _ = l.post(&late[i])
+	}
+	return refs
+}
 
 // AddAccounts adds accounts to the chart. An account whose number is there
 // already replaces it, keeping its position.
@@ -390,6 +426,14 @@ func (l *Ledger) PostEntry(ctx context.Context, e *invoicesync.Entry) (invoicesy
 	c, err := l.inj.begin(ctx, PostEntry, true)
 	if err != nil {
 		return invoicesync.EntryRef{}, err
+	}
+	if c.late() {
+		if e != nil {
+			l.mu.Lock()
+			l.late = append(l.late, cloneEntry(e))
+			l.mu.Unlock()
+		}
+		return invoicesync.EntryRef{}, c.err()
 	}
 	ref, err := l.post(e)
 	if lost := c.lost(); lost != nil {

@@ -484,6 +484,32 @@ func TestFaultLoseResponseAfterPostEntry(t *testing.T) {
 	assert.Equal(t, 1, l.Len())
 }
 
+func TestFaultCommitLate(t *testing.T) {
+	ctx := context.Background()
+	l, p := newLedger(t)
+	assert.Equal(t, time.Duration(0), l.CommitWindow())
+	l.SetCommitWindow(90 * time.Second)
+	assert.Equal(t, 90*time.Second, l.CommitWindow())
+	l.Inject(memory.Fault{Method: memory.PostEntry, Kind: memory.FaultCommitLate})
+
+	ref, err := l.PostEntry(ctx, newEntry(t, "k1", p))
+	require.ErrorIs(t, err, memory.ErrTimedOut)
+	assert.EqualError(t, err, "memory: PostEntry call 1: timed out waiting for the answer; the request may still be processed")
+	assert.False(t, invoicesync.Retryable(err))
+	assert.Zero(t, ref)
+	_, err = l.FindEntry(ctx, "k1")
+	require.ErrorIs(t, err, invoicesync.ErrNotFound, "not recorded yet")
+	assert.Equal(t, 0, l.Len())
+
+	refs := l.CommitLate()
+	assert.Equal(t, []invoicesync.EntryRef{{ID: "E1", Number: "2026-000001"}}, refs)
+	found, err := l.FindEntry(ctx, "k1")
+	require.NoError(t, err)
+	assert.Equal(t, refs[0], found)
+	assert.Empty(t, l.CommitLate(), "committed once")
+	assert.Equal(t, 1, l.Len())
+}
+
 func TestFaultLoseResponseOnRejectedPost(t *testing.T) {
 	l, p := newLedger(t)
 	l.Inject(memory.Fault{Method: memory.PostEntry, Kind: memory.FaultLoseResponse})
@@ -576,9 +602,11 @@ func TestInjectPanicsOnMisuse(t *testing.T) {
 	assert.Panics(t, func() { l.Inject(memory.Fault{Method: memory.PostEntry, Kind: memory.FaultError, Call: -1}) })
 	assert.Panics(t, func() { l.Inject(memory.Fault{Method: memory.PostEntry, Kind: memory.FaultError, After: 1}) })
 	assert.Panics(t, func() { l.SetLatency(memory.Invoice, time.Second) })
+	assert.Panics(t, func() { l.Inject(memory.Fault{Method: memory.Attach, Kind: memory.FaultCommitLate}) })
 	s := memory.NewSource()
 	assert.Panics(t, func() { s.Inject(memory.Fault{Method: memory.PostEntry, Kind: memory.FaultError}) })
 	assert.Equal(t, "FaultLoseResponse", memory.FaultLoseResponse.String())
+	assert.Equal(t, "FaultCommitLate", memory.FaultCommitLate.String())
 	assert.Equal(t, "FaultKind(9)", memory.FaultKind(9).String())
 }
 
