@@ -72,6 +72,13 @@ func (s *Syncer) ImportPartners(ctx context.Context, roles ...PartnerRole) (Impo
 		if role != Customer && role != Supplier {
 			return rep, fmt.Errorf("invoicesync: ImportPartners: unknown role %q", role)
 		}
+	}
+	release, err := s.acquire(ctx)
+	if err != nil {
+		return rep, err
+	}
+	defer release()
+	for _, role := range roles {
 		if err := s.importRole(ctx, cw, role, &rep); err != nil {
 			return rep, err
 		}

@@ -21,13 +21,26 @@ type run struct {
 	attach   Attacher
 	partners flight[partnerChoice]
 	contacts flight[Party]
+	release  func() // gives back the store's run lock
 
 	mu     sync.Mutex
 	report Report
 }
 
 // begin fetches the chart once for the run and prepares the builder.
-func (s *Syncer) begin(ctx context.Context, preview bool) (*run, error) {
+// A run that may write holds the store's run lock until finish.
+func (s *Syncer) begin(ctx context.Context, preview bool) (_ *run, err error) {
+	release := func() {}
+	if !preview {
+		if release, err = s.acquire(ctx); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil {
+				release()
+			}
+		}()
+	}
 	chart, err := LoadChart(ctx, s.target)
 	if err != nil {
 		return nil, fmt.Errorf("invoicesync: reading the ledger's chart: %w", err)
@@ -46,7 +59,7 @@ func (s *Syncer) begin(ctx context.Context, preview bool) (*run, error) {
 		}
 	}
 	rctx, cancel := context.WithCancelCause(ctx)
-	r := &run{s: s, ctx: rctx, cancel: cancel, preview: preview, seq: s.runs.Add(1), chart: chart, builder: b, attach: s.attacher()}
+	r := &run{s: s, ctx: rctx, cancel: cancel, preview: preview, seq: s.runs.Add(1), chart: chart, builder: b, attach: s.attacher(), release: release}
 	r.report = Report{
 		Started: s.cfg.Now(), Statuses: map[SyncStatus]int{}, Actions: map[Action]int{}, Codes: map[ErrorCode]int{},
 	}
@@ -94,6 +107,7 @@ func (r *run) pool(feed func(send func(job) bool) error) error {
 // first, then ctx's end, then err.
 func (r *run) finish(ctx context.Context, err error) (*Report, error) {
 	r.cancel(nil)
+	r.release()
 	rep := &r.report
 	rep.Duration = r.s.cfg.Now().Sub(rep.Started)
 	if cause := context.Cause(r.ctx); cause != nil && !errors.Is(cause, context.Canceled) {
@@ -107,6 +121,12 @@ func (r *run) finish(ctx context.Context, err error) (*Report, error) {
 		"waiting", rep.Statuses[StateWaiting], "skipped", rep.Statuses[StateSkipped],
 		"duration", rep.Duration, "failed", err != nil)
 	return rep, err
+}
+
+// abort ends a run that could not start handling invoices.
+func (r *run) abort() {
+	r.cancel(nil)
+	r.release()
 }
 
 // fail stops the run because the state store failed: without it, exactly

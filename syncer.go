@@ -211,8 +211,10 @@ func (r *Report) Outcome(id string) (Outcome, bool) {
 // Syncer synchronizes one source's invoices into one ledger, exactly once
 // (SPEC §9). Make one per host customer and connection with NewSyncer; its
 // methods are safe for concurrent use, and an invoice is never handled by two
-// of them at the same time. Two processes must not run Syncers on the same
-// StateStore at the same time: the store is not a distributed lock.
+// of them at the same time. A second Syncer on the same StateStore is
+// refused with ErrBusy while the first runs (see RunLocker): within one
+// process always, across processes when the store implements RunLocker
+// for them.
 type Syncer struct {
 	source  InvoiceSource
 	target  LedgerTarget
@@ -225,6 +227,7 @@ type Syncer struct {
 	roles   [2]roleState   // customers, suppliers
 	runs    atomic.Uint64  // runs begun
 	window  time.Duration  // the target's commit window
+	lease   lease          // the store's run lock, shared by this Syncer's calls
 }
 
 // NewSyncer checks its arguments and returns a Syncer. The mapping is copied:
@@ -308,6 +311,7 @@ func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 	}
 	cursor, revisit, err := s.incremental(ctx)
 	if err != nil {
+		r.abort()
 		return nil, err
 	}
 	wm := &watermark{done: map[int]string{}, cursor: cursor}
@@ -411,6 +415,7 @@ func (s *Syncer) RetryFailed(ctx context.Context) (*Report, error) {
 	}
 	ids, err := s.revisitIDs(ctx, true)
 	if err != nil {
+		r.abort()
 		return nil, err
 	}
 	ferr := r.pool(func(send func(job) bool) error {
