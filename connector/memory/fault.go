@@ -16,7 +16,8 @@ import (
 type Method string
 
 // The methods of Ledger (the invoicesync.LedgerTarget,
-// invoicesync.PartnerLister and invoicesync.Attacher methods).
+// invoicesync.PartnerLister, invoicesync.EntryBatchFinder and
+// invoicesync.Attacher methods).
 const (
 	Accounts      Method = "Accounts"      // Ledger.Accounts
 	VATCodes      Method = "VATCodes"      // Ledger.VATCodes
@@ -26,6 +27,7 @@ const (
 	CreatePartner Method = "CreatePartner" // Ledger.CreatePartner
 	PostEntry     Method = "PostEntry"     // Ledger.PostEntry
 	FindEntry     Method = "FindEntry"     // Ledger.FindEntry
+	FindEntries   Method = "FindEntries"   // Ledger.FindEntries
 	Attach        Method = "Attach"        // Ledger.Attach
 )
 
@@ -42,7 +44,7 @@ const (
 
 // ledgerMethods and sourceMethods are the methods each fake accepts.
 var (
-	ledgerMethods = []Method{Accounts, VATCodes, Journals, FindPartners, ListPartners, CreatePartner, PostEntry, FindEntry, Attach}
+	ledgerMethods = []Method{Accounts, VATCodes, Journals, FindPartners, ListPartners, CreatePartner, PostEntry, FindEntry, FindEntries, Attach}
 	sourceMethods = []Method{Changed, Invoice, Contact, Contacts, CreateContact, FetchAttachment}
 )
 

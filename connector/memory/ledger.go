@@ -13,11 +13,12 @@ import (
 )
 
 var (
-	_ invoicesync.LedgerTarget   = (*Ledger)(nil)
-	_ invoicesync.DraftPoster    = (*Ledger)(nil)
-	_ invoicesync.Attacher       = (*Ledger)(nil)
-	_ invoicesync.PartnerLister  = (*Ledger)(nil)
-	_ invoicesync.CommitWindower = (*Ledger)(nil)
+	_ invoicesync.LedgerTarget     = (*Ledger)(nil)
+	_ invoicesync.DraftPoster      = (*Ledger)(nil)
+	_ invoicesync.Attacher         = (*Ledger)(nil)
+	_ invoicesync.PartnerLister    = (*Ledger)(nil)
+	_ invoicesync.CommitWindower   = (*Ledger)(nil)
+	_ invoicesync.EntryBatchFinder = (*Ledger)(nil)
 )
 
 // Ledger is a strict in-memory ledger: an invoicesync.LedgerTarget, DraftPoster
@@ -267,6 +268,28 @@ func (l *Ledger) Entries() []StoredEntry {
 		out[i] = cloneStored(l.entries[i])
 	}
 	return out
+}
+
+// DeleteEntry removes the entry id, as an accountant deleting a voucher (or
+// a restore from an older backup) would: FindEntry no longer finds its key.
+// It reports whether the entry existed.
+func (l *Ledger) DeleteEntry(id string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	i, ok := l.byID[id]
+	if !ok {
+		return false
+	}
+	l.entries = slices.Delete(l.entries, i, i+1)
+	clear(l.byKey)
+	clear(l.byID)
+	for j, se := range l.entries {
+		if se.Entry.IdempotencyKey != "" {
+			l.byKey[se.Entry.IdempotencyKey] = j
+		}
+		l.byID[se.Ref.ID] = j
+	}
+	return true
 }
 
 // Entry returns a copy of the entry posted with idempotency key key.
@@ -539,6 +562,24 @@ func (l *Ledger) FindEntry(ctx context.Context, key string) (invoicesync.EntryRe
 		return invoicesync.EntryRef{}, fmt.Errorf("memory: FindEntry: no entry with key %q: %w", key, invoicesync.ErrNotFound)
 	}
 	return l.entries[i].Ref, nil
+}
+
+// FindEntries implements invoicesync.EntryBatchFinder: the references of
+// the entries posted with keys, by key; keys without entry are left out.
+// It is counted (and takes faults) as one call of method FindEntries.
+func (l *Ledger) FindEntries(ctx context.Context, keys []string) (map[string]invoicesync.EntryRef, error) {
+	if _, err := l.inj.begin(ctx, FindEntries, false); err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	found := make(map[string]invoicesync.EntryRef, len(keys))
+	for _, k := range keys {
+		if i, ok := l.byKey[k]; ok && k != "" {
+			found[k] = l.entries[i].Ref
+		}
+	}
+	return found, nil
 }
 
 // ---- invoicesync.DraftPoster ----

@@ -510,6 +510,29 @@ func TestFaultCommitLate(t *testing.T) {
 	assert.Equal(t, 1, l.Len())
 }
 
+func TestFindEntriesAndDeleteEntry(t *testing.T) {
+	ctx := context.Background()
+	l, p := newLedger(t)
+	for _, k := range []string{"k1", "k2", "k3"} {
+		_, err := l.PostEntry(ctx, newEntry(t, k, p))
+		require.NoError(t, err)
+	}
+	assert.True(t, l.DeleteEntry("E2"))
+	assert.False(t, l.DeleteEntry("E2"))
+	found, err := l.FindEntries(ctx, []string{"k1", "k2", "k3", "k4", ""})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]invoicesync.EntryRef{
+		"k1": {ID: "E1", Number: "2026-000001"}, "k3": {ID: "E3", Number: "2026-000003"},
+	}, found)
+	_, err = l.FindEntry(ctx, "k2")
+	require.ErrorIs(t, err, invoicesync.ErrNotFound)
+	ref, err := l.PostEntry(ctx, newEntry(t, "k3", p))
+	require.NoError(t, err)
+	assert.Equal(t, "E3", ref.ID, "the keys of the entries after the deleted one still hold")
+	assert.Equal(t, 2, l.Len())
+	assert.Equal(t, 1, l.Calls(memory.FindEntries))
+}
+
 func TestFaultLoseResponseOnRejectedPost(t *testing.T) {
 	l, p := newLedger(t)
 	l.Inject(memory.Fault{Method: memory.PostEntry, Kind: memory.FaultLoseResponse})
@@ -668,6 +691,7 @@ func TestDoneContextFailsEveryMethod(t *testing.T) {
 		}(),
 		func() error { _, err := l.PostEntry(ctx, newEntry(t, "k1", p)); return err }(),
 		func() error { _, err := l.FindEntry(ctx, "k1"); return err }(),
+		func() error { _, err := l.FindEntries(ctx, []string{"k1"}); return err }(),
 		l.Attach(ctx, ref, invoicesync.Document{FileName: "a.pdf"}),
 	}
 	for i, err := range errs {
@@ -678,7 +702,7 @@ func TestDoneContextFailsEveryMethod(t *testing.T) {
 	counts := l.CallCounts()
 	assert.Equal(t, map[memory.Method]int{
 		memory.Accounts: 1, memory.VATCodes: 1, memory.Journals: 1, memory.FindPartners: 1, memory.ListPartners: 1,
-		memory.CreatePartner: 1, memory.PostEntry: 1, memory.FindEntry: 1, memory.Attach: 1,
+		memory.CreatePartner: 1, memory.PostEntry: 1, memory.FindEntry: 1, memory.FindEntries: 1, memory.Attach: 1,
 	}, counts)
 }
 
@@ -687,7 +711,7 @@ func TestCallCounters(t *testing.T) {
 	l, p := newLedger(t)
 	assert.Equal(t, map[memory.Method]int{
 		memory.Accounts: 0, memory.VATCodes: 0, memory.Journals: 0, memory.FindPartners: 0, memory.ListPartners: 0,
-		memory.CreatePartner: 0, memory.PostEntry: 0, memory.FindEntry: 0, memory.Attach: 0,
+		memory.CreatePartner: 0, memory.PostEntry: 0, memory.FindEntry: 0, memory.FindEntries: 0, memory.Attach: 0,
 	}, l.CallCounts(), "setup methods are not counted")
 
 	_, _ = l.Accounts(ctx)
