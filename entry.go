@@ -224,7 +224,7 @@ func (s *build) unitsAt(d decimal.Decimal, code ErrorCode, line int, name string
 	if idx >= 0 {
 		field = fmt.Sprintf("%s[%d]%s", name, idx, suffix)
 	}
-	if ok {
+	if ok || d.Round(s.ip).Equal(d) { // exact in minor units, only too many of them
 		return 0, s.fail(code, line, field, d.String(), "", field+" is too large",
 			"check "+field+" in the invoicing tool")
 	}

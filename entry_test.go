@@ -459,6 +459,21 @@ func TestBuildEntryErrors(t *testing.T) {
 		assert.Equal(t, invoicesync.CodeLineValidation, se.Code)
 		assert.Equal(t, "NetAmount (BT-131) is too large", se.Message)
 	})
+	t.Run("an amount beyond any count of minor units", func(t *testing.T) {
+		inv := newInvoice(line("1", "1", "123456789012345678901234.00", "S", "20"))
+		inv.Currency = "SEK"
+		se := build(inv, frenchMapping())
+		assert.Equal(t, invoicesync.CodeLineValidation, se.Code)
+		assert.Equal(t, "NetAmount (BT-131) is too large", se.Message)
+		assert.Equal(t, "check NetAmount (BT-131) in the invoicing tool", se.Resolution)
+	})
+	t.Run("an amount with more decimals than the currency has", func(t *testing.T) {
+		inv := newInvoice(line("1", "1", "10.005", "S", "20"))
+		inv.Currency = "SEK"
+		se := build(inv, frenchMapping())
+		assert.Equal(t, invoicesync.CodeLineValidation, se.Code)
+		assert.Equal(t, "NetAmount (BT-131) has more decimals than SEK allows (2)", se.Message)
+	})
 	t.Run("unknown currency", func(t *testing.T) {
 		inv := newInvoice(line("1", "100", "100.00", "S", "20"))
 		inv.Currency = "XYZ"
