@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/invoicesync/invoicesync"
 	"github.com/invoicesync/invoicesync/connector/einvoice"
@@ -60,8 +61,10 @@ Output: one line per invoice, tab separated:
   STATUS  ACTION  FILE  NUMBER  ENTRY  CODE  MESSAGE
 
 STATUS is synchronized, error, waiting or skipped; ACTION posted,
-unchanged, recovered or "-"; ENTRY the entry's id in the journal; CODE and
-MESSAGE are set on errors. Then a summary line.
+unchanged, recovered or "-"; ENTRY the entry's id in the journal; CODE
+and MESSAGE are set on errors. A backslash, tab, newline or other
+control character in a value is written \\, \t, \n, \r or \xNN, so that
+each invoice is one line of seven fields. Then a summary line.
 
 Exit status: 0 when every invoice is synchronized (or skipped); 1 when an
 invoice is in error or waiting, or a path could not be read; 2 on bad usage,
@@ -151,19 +154,50 @@ func syncCmd(args []string, stdout, stderr io.Writer) int {
 		if action == "" {
 			action = "-"
 		}
-		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Status, action, src.file(o.InvoiceID), o.Number, o.Entry.ID, o.Code, oneLine(o.Message))
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Status, action, field(src.file(o.InvoiceID)), field(o.Number),
+			field(o.Entry.ID), o.Code, field(oneLine(o.Message)))
 		if o.Status == invoicesync.StateError || o.Status == invoicesync.StateWaiting {
 			status = max(status, exitFiles)
 		}
 	}
 	fmt.Fprintf(stdout, "%d invoices: %d synchronized (%d posted), %d errors, %d waiting, %d skipped; journal %s\n",
 		report.Invoices, report.Statuses[invoicesync.StateSynchronized], report.Actions[invoicesync.ActionPosted],
-		report.Statuses[invoicesync.StateError], report.Statuses[invoicesync.StateWaiting], report.Statuses[invoicesync.StateSkipped], journal)
+		report.Statuses[invoicesync.StateError], report.Statuses[invoicesync.StateWaiting], report.Statuses[invoicesync.StateSkipped], field(journal))
 	return status
 }
 
 // oneLine keeps a message on its line of the output.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// field escapes a value of the tab-separated output, so that it stays one
+// field on one line: a backslash is written \\, a tab \t, a newline \n, a
+// carriage return \r and any other control character \xNN (\u{NNNN} beyond
+// one byte).
+func field(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r == '\\' || unicode.IsControl(r) }) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case unicode.IsControl(r) && r < 0x100:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unicode.IsControl(r):
+			fmt.Fprintf(&b, `\u{%04x}`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
 
 // newParser makes the e-invoice parser of the -direction and -company flags.
 func newParser(direction, company string) (*einvoice.Parser, error) {

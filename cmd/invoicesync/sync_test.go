@@ -139,3 +139,27 @@ func TestSyncUsage(t *testing.T) {
 		require.Contains(t, out, s)
 	}
 }
+
+// TestSyncEscapesFields keeps one line per invoice, seven fields each, when
+// an invoice number or a file name holds a newline, a tab or a backslash:
+// they are written escaped.
+func TestSyncEscapesFields(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(einvoices, "en16931--Invoice-Min_content_with_VAT.xml"))
+	require.NoError(t, err)
+	doc := strings.Replace(string(src), "<cbc:ID>2018-112</cbc:ID>", `<cbc:ID>2018&#10;112&#9;A\B</cbc:ID>`, 1)
+	require.NotEqual(t, string(src), doc)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	require.NoError(t, os.Mkdir(in, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(in, "odd\nname.xml"), []byte(doc), 0o644))
+
+	status, out, errOut := runCmd("sync", "-ledger", "hledger:"+filepath.Join(dir, "books.journal"), in)
+	require.Equal(t, exitOK, status, errOut)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	require.Len(t, lines, 2, out)
+	f := strings.Split(lines[0], "\t")
+	require.Len(t, f, 7, lines[0])
+	require.Equal(t, "synchronized", f[0])
+	require.Equal(t, filepath.Join(in, `odd\nname.xml`), f[2])
+	require.Equal(t, `2018\n112\tA\\B`, f[3])
+}
