@@ -11,6 +11,12 @@
 //
 //	go run ./cmd/invoicesync sync -ledger hledger:FILE|beancount:FILE [-mapping FILE] [-state FILE] PATH...
 //
+// Its verify subcommand checks that the entries sync posted are still in the
+// journal (one restored from an older backup may have lost some), and with
+// -repost posts the missing ones again:
+//
+//	go run ./cmd/invoicesync verify -ledger hledger:FILE|beancount:FILE [-state FILE] [-repost PATH...]
+//
 // Run each with -h for every option and the format of its output.
 package main
 
@@ -40,13 +46,16 @@ Usage:
   invoicesync preview [-mapping FILE] [-direction sales|purchase] [-company IDS] PATH...
   invoicesync sync -ledger hledger:FILE|beancount:FILE [-mapping FILE] [-state FILE]
                    [-direction sales|purchase] [-company IDS] PATH...
+  invoicesync verify -ledger hledger:FILE|beancount:FILE [-state FILE] [-repost ... PATH...]
 
 Subcommands:
 
   preview   show the entry each e-invoice would be posted as, without posting
   sync      post e-invoices into an hledger or Beancount journal, exactly once
+  verify    check that the entries sync posted are still in the journal
 
-Run "invoicesync preview -h" or "invoicesync sync -h" for the details.
+Run "invoicesync preview -h", "invoicesync sync -h" or "invoicesync verify -h"
+for the details.
 `
 
 // run is the command with its arguments and outputs; it returns the exit status.
@@ -60,6 +69,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return preview(args[1:], stdout, stderr)
 	case "sync":
 		return syncCmd(args[1:], stdout, stderr)
+	case "verify":
+		return verifyCmd(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -77,11 +77,8 @@ const syncSourceID = "invoicesync-cli/einvoice"
 
 func syncCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
-	ledgerArg := fs.String("ledger", "", "the journal: hledger:FILE or beancount:FILE")
-	mappingFile := fs.String("mapping", "", "the mapping file (JSON); default: the built-in demo")
-	stateFile := fs.String("state", "", "the state file (SQLite); default: the journal's name + .state")
-	direction := fs.String("direction", "sales", "sales or purchase: the direction of invoices -company does not decide")
-	company := fs.String("company", "", "the company's VAT numbers or registration ids, comma separated")
+	f := journalFlags{cmd: "sync"}
+	f.register(fs)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), syncHelp) }
 	if status, done := parseFlags(fs, args, stdout, stderr); done {
 		return status
@@ -90,31 +87,102 @@ func syncCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "invoicesync sync: "+format+"\n", a...)
 		return status
 	}
-	format, journal, ok := strings.Cut(*ledgerArg, ":")
-	if !ok || journal == "" || (format != string(plaintext.Hledger) && format != string(plaintext.Beancount)) {
-		return fail(exitUsage, "-ledger must be hledger:FILE or beancount:FILE, not %q", *ledgerArg)
+	if err := f.check(); err != nil {
+		return fail(exitUsage, "%v", err)
 	}
 	if fs.NArg() == 0 {
 		return fail(exitUsage, "no PATH given\n(run \"invoicesync sync -h\" for help)")
 	}
-	parser, err := newParser(*direction, *company)
+	ctx := context.Background()
+	j, status, err := f.open(ctx, fs.Args(), createJournal, stderr)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	ctx := context.Background()
+	defer j.close()
+	report, err := j.syncer.Run(ctx)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	status = max(status, j.printOutcomes(stdout, report))
+	fmt.Fprintf(stdout, "%d invoices: %d synchronized (%d posted), %d errors, %d waiting, %d skipped; journal %s\n",
+		report.Invoices, report.Statuses[invoicesync.StateSynchronized], report.Actions[invoicesync.ActionPosted],
+		report.Statuses[invoicesync.StateError], report.Statuses[invoicesync.StateWaiting], report.Statuses[invoicesync.StateSkipped], field(j.path))
+	return status
+}
+
+// journalFlags are the options sync and verify share.
+type journalFlags struct {
+	cmd                                        string // the subcommand, for messages
+	ledger, mapping, state, direction, company *string
+	format                                     plaintext.Format
+	journal                                    string
+}
+
+// register defines the flags on fs.
+func (f *journalFlags) register(fs *flag.FlagSet) {
+	f.ledger = fs.String("ledger", "", "the journal: hledger:FILE or beancount:FILE")
+	f.mapping = fs.String("mapping", "", "the mapping file (JSON); default: the built-in demo")
+	f.state = fs.String("state", "", "the state file (SQLite); default: the journal's name + .state")
+	f.direction = fs.String("direction", "sales", "sales or purchase: the direction of invoices -company does not decide")
+	f.company = fs.String("company", "", "the company's VAT numbers or registration ids, comma separated")
+}
+
+// check reads -ledger.
+func (f *journalFlags) check() error {
+	format, journal, ok := strings.Cut(*f.ledger, ":")
+	if !ok || journal == "" || (format != string(plaintext.Hledger) && format != string(plaintext.Beancount)) {
+		return fmt.Errorf("-ledger must be hledger:FILE or beancount:FILE, not %q", *f.ledger)
+	}
+	f.format, f.journal = plaintext.Format(format), journal
+	if *f.state == "" {
+		*f.state = journal + ".state"
+	}
+	return nil
+}
+
+// openJournalRun is what sync and verify work with: the files, the journal,
+// the state and the Syncer over them.
+type openJournalRun struct {
+	path   string
+	src    *fileSource
+	ledger *plaintext.Ledger
+	db     *sqlitestore.DB
+	syncer *invoicesync.Syncer
+}
+
+func (j *openJournalRun) close() {
+	j.db.Close()
+	j.ledger.Close()
+}
+
+// journalMode says how a subcommand uses the journal.
+type journalMode int
+
+const (
+	createJournal journalMode = iota // sync: created if need be, the chart declared
+	readJournal                      // verify: it and the state must exist; nothing written
+	repostJournal                    // verify -repost: both must exist; the chart declared
+)
+
+// open lists the files of paths (status exitFiles when one cannot be read),
+// opens the journal and the state as mode says, and makes the Syncer.
+func (f *journalFlags) open(ctx context.Context, paths []string, mode journalMode, stderr io.Writer) (*openJournalRun, int, error) {
+	parser, err := newParser(*f.direction, *f.company)
+	if err != nil {
+		return nil, 0, err
+	}
 	src := &fileSource{parser: parser}
 	status := exitOK
-	for _, root := range fs.Args() {
+	for _, root := range paths {
 		if err := src.add(root); err != nil {
-			fmt.Fprintf(stderr, "invoicesync sync: %v\n", err)
+			fmt.Fprintf(stderr, "invoicesync %s: %v\n", f.cmd, err)
 			status = exitFiles
 		}
 	}
-
 	var s *setup
-	if *mappingFile != "" {
-		if s, err = loadSetup(*mappingFile); err != nil {
-			return fail(exitUsage, "%v", err)
+	if *f.mapping != "" {
+		if s, err = loadSetup(*f.mapping); err != nil {
+			return nil, 0, err
 		}
 	} else {
 		demo := einvoice.Demo(src.readable(ctx)...)
@@ -122,47 +190,61 @@ func syncCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	m := *s.mapping
 	m.SyncWithoutAttachment = true
-
-	ledger, err := openJournal(ctx, plaintext.Format(format), journal, &m, s.lists)
+	var ledger *plaintext.Ledger
+	switch mode {
+	case readJournal: // as it is: nothing declared, nothing posted
+		if ledger, err = plaintext.Open(f.journal, &plaintext.Options{Format: f.format}); err != nil {
+			return nil, 0, err
+		}
+	default:
+		if mode == repostJournal {
+			if _, err := os.Stat(f.journal); err != nil {
+				return nil, 0, err
+			}
+		}
+		if ledger, err = openJournal(ctx, f.format, f.journal, &m, s.lists); err != nil {
+			return nil, 0, err
+		}
+	}
+	if mode != createJournal {
+		if _, err := os.Stat(*f.state); err != nil {
+			ledger.Close()
+			return nil, 0, err
+		}
+	}
+	db, err := sqlitestore.Open(ctx, *f.state)
 	if err != nil {
-		return fail(exitUsage, "%v", err)
+		ledger.Close()
+		return nil, 0, fmt.Errorf("state %s: %v", *f.state, err)
 	}
-	defer ledger.Close()
-	if *stateFile == "" {
-		*stateFile = journal + ".state"
-	}
-	db, err := sqlitestore.Open(ctx, *stateFile)
-	if err != nil {
-		return fail(exitUsage, "state %s: %v", *stateFile, err)
-	}
-	defer db.Close()
-
 	syncer, err := invoicesync.NewSyncer(src, ledger, &m, db.Store(syncSourceID), invoicesync.Config{SourceID: syncSourceID, Concurrency: 1})
 	if err != nil {
-		return fail(exitUsage, "%v", err)
+		db.Close()
+		ledger.Close()
+		return nil, 0, err
 	}
-	report, err := syncer.Run(ctx)
-	if err != nil {
-		return fail(exitUsage, "%v", err)
-	}
+	return &openJournalRun{path: f.journal, src: src, ledger: ledger, db: db, syncer: syncer}, status, nil
+}
+
+// printOutcomes writes a line per outcome, in the order of the files, and
+// returns exitFiles when an invoice is not synchronized (nor skipped).
+func (j *openJournalRun) printOutcomes(stdout io.Writer, report *invoicesync.Report) int {
+	status := exitOK
 	outcomes := slices.Clone(report.Outcomes)
 	slices.SortFunc(outcomes, func(a, b invoicesync.Outcome) int {
-		return strings.Compare(src.file(a.InvoiceID), src.file(b.InvoiceID))
+		return strings.Compare(j.src.file(a.InvoiceID), j.src.file(b.InvoiceID))
 	})
 	for _, o := range outcomes {
 		action := string(o.Action)
 		if action == "" {
 			action = "-"
 		}
-		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Status, action, field(src.file(o.InvoiceID)), field(o.Number),
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Status, action, field(j.src.file(o.InvoiceID)), field(o.Number),
 			field(o.Entry.ID), o.Code, field(oneLine(o.Message)))
-		if o.Status == invoicesync.StateError || o.Status == invoicesync.StateWaiting {
-			status = max(status, exitFiles)
+		if o.Status != invoicesync.StateSynchronized && o.Status != invoicesync.StateSkipped {
+			status = exitFiles
 		}
 	}
-	fmt.Fprintf(stdout, "%d invoices: %d synchronized (%d posted), %d errors, %d waiting, %d skipped; journal %s\n",
-		report.Invoices, report.Statuses[invoicesync.StateSynchronized], report.Actions[invoicesync.ActionPosted],
-		report.Statuses[invoicesync.StateError], report.Statuses[invoicesync.StateWaiting], report.Statuses[invoicesync.StateSkipped], field(journal))
 	return status
 }
 
