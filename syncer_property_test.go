@@ -97,4 +97,3 @@ func TestPropertyLastVersionPlainText(t *testing.T) {
 		})
 	}
 }
-
