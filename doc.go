@@ -49,16 +49,24 @@
 // says which and why. ImportPartners copies the ledger's partners into the
 // invoicing tool (ContactWriter), creating only the missing ones.
 //
-// Exactly once: an invoice version's idempotency key comes from the source,
-// the invoice id and its Fingerprint. The Syncer records its intent in the
-// StateStore before PostEntry and, when a posting was interrupted (crash,
-// lost response, cancelled run), asks the ledger with FindEntry before
-// posting again. An invoice changed after its entry was posted is reported
-// or, with RepostChanges, reversed and posted again.
+// Exactly once: each posting's idempotency key comes from the source, the
+// invoice id, its Fingerprint and the invoice's revision (how many of its
+// entries the ledger no longer counts, see PostingKey), so that an invoice
+// edited back to an earlier version after a reversal is a new posting. The
+// Syncer records its intent in the StateStore before PostEntry and, when a
+// posting was interrupted (crash, lost response, cancelled run), asks the
+// ledger with FindEntry before posting again — not before the target's
+// commit window has passed (CommitWindower), since an API may record a
+// request after the client stopped waiting. An invoice changed after its
+// entry was posted is reported or, with RepostChanges, reversed and posted
+// again; one cancelled is reported or, with ReverseCancellations, reversed.
+// Verify finds the entries a ledger lost (a restored backup, a deleted
+// voucher) and posts them again when asked. One Syncer runs on a store at a
+// time: another gets ErrBusy.
 //
 // # The accounting rule
 //
-// BuildEntry follows SPEC §5, from the company's point of view (a credit note
+// BuildEntry follows this rule, from the company's point of view (a credit note
 // is the mirror image):
 //  1. The declared totals must agree with each other and with the lines
 //     (EN 16931 BT-106 … BT-115) within the rounding tolerance.

@@ -47,10 +47,10 @@ func NewBuilder(m *Mapping, chart *Chart) (*Builder, error) {
 }
 
 // BuildEntry turns one invoice into one balanced entry following the
-// accounting rule of SPEC §5, with no I/O: chart is the ledger's accounts, VAT
-// codes and journals fetched beforehand, partner the ledger partner found or
-// created for the invoice's party (it may be zero, e.g. in a preview before the
-// partner exists). Every failure is a *SyncError. When building many entries,
+// accounting rule the package documentation describes, with no I/O: chart
+// is the ledger's accounts, VAT codes and journals fetched beforehand,
+// partner the ledger partner found or created for the invoice's party (it
+// may be zero, e.g. in a preview before the partner exists). Every failure is a *SyncError. When building many entries,
 // make one Builder with NewBuilder instead.
 func BuildEntry(inv *Invoice, m *Mapping, chart *Chart, partner PartnerRef) (*Entry, error) {
 	b, err := NewBuilder(m, chart)
@@ -609,7 +609,7 @@ func ruleMatches(r *AccountRule, d Direction, l *Line) bool {
 		(r.Task == "" || r.Task == l.Task)
 }
 
-// resolveAccounts chooses each line's account (SPEC §5.7): the line's own
+// resolveAccounts chooses each line's account: the line's own
 // when the ledger has it active, else the first matching rule's, else the
 // default; every account tried and rejected is kept for the explanation.
 func (s *build) resolveAccounts() error {
@@ -699,7 +699,7 @@ func (s *build) chargeAccount() (string, string) {
 }
 
 // spread distributes each category's document allowances and charges over
-// its lines by net amount, largest remainder first (SPEC §5.2).
+// its lines by net amount, largest remainder first.
 func (s *build) spread() error {
 	if s.docAllow == 0 && s.docCharge == 0 {
 		return nil
@@ -753,7 +753,7 @@ func (s *build) vatOf(base, rate int64) int64 {
 	return v
 }
 
-// computeVAT fixes each category's VAT (SPEC §5.3): declared when the invoice
+// computeVAT fixes each category's VAT: declared when the invoice
 // has a breakdown, else computed per category or per line; and the
 // self-assessed VAT of reverse-charge purchases.
 func (s *build) computeVAT() error {
@@ -1045,7 +1045,7 @@ func (s *build) sum(ledger bool) int64 {
 	return t
 }
 
-// balance books the residual on the rounding accounts (SPEC §5.5), refusing
+// balance books the residual on the rounding accounts, refusing
 // a residual beyond the tolerance, then orients the entry: purchases and
 // credit notes are mirrors of a sales invoice.
 func (s *build) balance() error {
@@ -1078,7 +1078,7 @@ func (s *build) balance() error {
 }
 
 // convert turns every line into the ledger currency, each separately, and
-// books what conversion rounding leaves on the exchange accounts (SPEC §5.6).
+// books what conversion rounding leaves on the exchange accounts.
 func (s *build) convert() error {
 	if !s.foreign {
 		return nil

@@ -12,7 +12,8 @@ import (
 // shown to users and matched by host applications.
 type ErrorCode string
 
-// The codes of SPEC §8, named after the product documents they come from.
+// The codes: eleven named after the product documents invoice sync comes from,
+// then the library's own (marked "ours").
 const (
 	// CodeAccountNumberNotFound: an account the entry needs does not exist in the ledger.
 	CodeAccountNumberNotFound ErrorCode = "ERROR_SYNC_INVOICE_ACCOUNT_NUMBER_NOT_FOUND"
@@ -128,8 +129,8 @@ var sentinels = func() map[ErrorCode]error {
 	return m
 }()
 
-// Codes returns every error code the library defines, the eleven of SPEC §8
-// first, then the library's own.
+// Codes returns every error code the library defines, the eleven of the
+// product documents first, then the library's own.
 func Codes() []ErrorCode {
 	codes := make([]ErrorCode, len(ordered))
 	for i, e := range ordered {

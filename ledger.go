@@ -240,7 +240,7 @@ type Partner struct {
 // PartnerKey names the field a partner search compares.
 type PartnerKey string
 
-// The matching keys, in the default order of SPEC §6.
+// The matching keys, in their default order.
 const (
 	KeyAuxiliaryAccount PartnerKey = "auxiliary_account" // the customer/supplier number
 	KeyVATNumber        PartnerKey = "vat_number"        // the VAT identifier
@@ -305,7 +305,7 @@ type Document struct {
 // LineKind says what an entry line stands for.
 type LineKind string
 
-// The kinds of entry line (SPEC §3).
+// The kinds of entry line.
 const (
 	KindPartner            LineKind = "partner"            // the customer or supplier line
 	KindRevenue            LineKind = "revenue"            // sales lines
@@ -320,7 +320,7 @@ const (
 	KindPayment            LineKind = "payment"            // money received on the spot (a daily sales entry's cash or card line)
 )
 
-// AccountSource says how an entry line's account was chosen (SPEC §5.7).
+// AccountSource says how an entry line's account was chosen.
 type AccountSource string
 
 // The ways an account is chosen.

@@ -14,7 +14,7 @@ import (
 )
 
 // Mapping is one host customer's configuration: how their invoices land in
-// their ledger (SPEC §4). It is plain data that round-trips through JSON
+// their ledger. It is plain data that round-trips through JSON
 // without loss; store it per customer and check it with Validate before use.
 // The zero value of every option is documented beside it.
 type Mapping struct {
@@ -110,7 +110,7 @@ type JournalMapping struct {
 	BySource map[string]string `json:"by_source,omitempty"`
 }
 
-// Accounts are the mapping's fixed and default accounts (SPEC §4).
+// Accounts are the mapping's fixed and default accounts.
 type Accounts struct {
 	// SalesDefault is the products account used when a sales line has no usable account (FR: 706).
 	SalesDefault string `json:"sales_default,omitempty"`
@@ -202,7 +202,7 @@ const (
 	VATPerLine     VATCalculation = "per_line"     // each line × rate, rounded, then added up
 )
 
-// LabelSettings chooses how entry lines are labelled (SPEC §7).
+// LabelSettings chooses how entry lines are labelled.
 type LabelSettings struct {
 	// Strategy is one of the labels package's strategies. Empty: partner name
 	// on the partner line, the line description on the others.

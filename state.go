@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// SyncStatus is where an invoice stands in its synchronization (SPEC §9).
+// SyncStatus is where an invoice stands in its synchronization.
 type SyncStatus string
 
 // The synchronization statuses.

@@ -208,8 +208,8 @@ func (r *Report) Outcome(id string) (Outcome, bool) {
 	return Outcome{}, false
 }
 
-// Syncer synchronizes one source's invoices into one ledger, exactly once
-// (SPEC §9). Make one per host customer and connection with NewSyncer; its
+// Syncer synchronizes one source's invoices into one ledger, exactly once.
+// Make one per host customer and connection with NewSyncer; its
 // methods are safe for concurrent use, and an invoice is never handled by two
 // of them at the same time. A second Syncer on the same StateStore is
 // refused with ErrBusy while the first runs (see RunLocker): within one

@@ -10,7 +10,7 @@ import (
 // share.
 type Rule string
 
-// The rules, in their default order (SPEC §6).
+// The rules, in their default order.
 const (
 	RuleAuxiliaryAccount Rule = "auxiliary_account" // the customer/supplier number
 	RuleVATNumber        Rule = "vat_number"        // the VAT identifier

@@ -10,7 +10,7 @@ import (
 	"github.com/invoicesync/invoicesync"
 )
 
-// The accounts of the demo chart (French numbering, as in the SPEC's examples).
+// The accounts of the demo chart (French numbering).
 const (
 	demoSales           = "706000" // sales of services
 	demoPurchases       = "607000" // purchases of goods
