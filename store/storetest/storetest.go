@@ -201,6 +201,7 @@ func fullState(id string) invoicesync.State {
 				At:    time.Date(2026, 3, 13, 9, 0, 0, 1, paris),
 			},
 		},
+		Revision:   2,
 		Code:       invoicesync.CodeLedgerFailure,
 		Message:    "ledger said \"503\"\nretry later — ümlaut, 日本語, <tag> & 'quote'",
 		Resolution: "Wait and run again.",
@@ -373,6 +374,7 @@ func testCompareHelper(t *testing.T, _ invoicesync.StateStore) {
 		"reversal":       func(s *invoicesync.State) { s.Reversals = s.Reversals[:1] },
 		"reversal field": func(s *invoicesync.State) { s.Reversals[1].Ref.Number = "" },
 		"attempts":       func(s *invoicesync.State) { s.Attempts++ },
+		"revision":       func(s *invoicesync.State) { s.Revision-- },
 		"retryable":      func(s *invoicesync.State) { s.Retryable = false },
 		"status":         func(s *invoicesync.State) { s.Status = invoicesync.StatePending },
 	}
