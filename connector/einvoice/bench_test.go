@@ -7,8 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -98,6 +103,118 @@ func BenchmarkParse(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// worstAccepted is the minimal UBL invoice grown to what the default
+// limits accept at most: children <a> of the root, each of items-1
+// attributes of the same value (short names: a0, a1, ...), or of a text of
+// that value when items is 1, up to exactly 500,000 elements and
+// attributes, the value as long as keeps the document within 20 MiB.
+func worstAccepted(tb testing.TB, items int) []byte {
+	tb.Helper()
+	base, err := os.ReadFile(filepath.Join("testdata", "en16931--Invoice-Min_content_with_VAT.xml"))
+	require.NoError(tb, err)
+	used := 0
+	for d := xml.NewDecoder(bytes.NewReader(base)); ; {
+		tok, err := d.Token()
+		if err != nil {
+			break
+		}
+		if s, ok := tok.(xml.StartElement); ok {
+			used += 1 + len(s.Attr)
+		}
+	}
+	const anchor = "<cbc:BuyerReference>ACE22</cbc:BuyerReference>"
+	require.Equal(tb, 1, bytes.Count(base, []byte(anchor)))
+	grow := func(value string) (doc []byte, values int) {
+		var b strings.Builder
+		for left := einvoice.DefaultMaxElements - used; left > 0; left -= items {
+			n := min(items, left)
+			b.WriteString("<a")
+			for j := range n - 1 {
+				b.WriteString(" a" + strconv.Itoa(j) + `="` + value + `"`)
+			}
+			values += n - 1
+			if items == 1 {
+				b.WriteString(">" + value + "</a>\n")
+				values++
+			} else {
+				b.WriteString("/>\n")
+			}
+		}
+		return bytes.Replace(base, []byte(anchor), []byte(anchor+"\n"+b.String()), 1), values
+	}
+	empty, values := grow("")
+	doc, _ := grow(strings.Repeat("x", (einvoice.DefaultMaxSize-len(empty))/values))
+	require.LessOrEqual(tb, len(doc), einvoice.DefaultMaxSize)
+	return doc
+}
+
+// measureHeap runs f and returns the bytes it allocated (the peak its heap
+// would reach if no collection ran) and the peak of the heap's objects
+// above their level before f, sampled about every 50 µs.
+func measureHeap(f func()) (alloc, peak uint64) {
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	base := sample[0].Value.Uint64()
+	var stop atomic.Bool
+	done := make(chan uint64)
+	go func() {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		top := uint64(0)
+		for !stop.Load() {
+			metrics.Read(s)
+			top = max(top, s[0].Value.Uint64())
+			time.Sleep(50 * time.Microsecond)
+		}
+		done <- top
+	}()
+	f()
+	stop.Store(true)
+	top := <-done
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc, max(top, base) - base
+}
+
+// BenchmarkParseMemory reports the memory that parsing the largest
+// documents costs: the bytes allocated (alloc-MB/op, the peak if the
+// collector never ran) and the peak of the heap, sampled (peak-MB, the
+// largest of the runs). The documents: the worst cases the default limits
+// accept, 20 MiB of 500,000 attributes or of 500,000 elements with texts,
+// and the issue's 18.5 MB of 1.7 million attributes on 1,700 elements,
+// refused at the limit.
+//
+//	go test -run NONE -bench ParseMemory -benchtime 3x ./connector/einvoice/
+func BenchmarkParseMemory(b *testing.B) {
+	inputs := []struct {
+		name string
+		data []byte
+		ok   bool
+	}{
+		{"accepted-500k-attributes-20MiB", worstAccepted(b, 1000), true},
+		{"accepted-500k-elements-20MiB", worstAccepted(b, 1), true},
+		{"issue-1.7M-attributes-18.5MB", attributeDocument(1700, 1000, "123"), false},
+	}
+	for _, in := range inputs {
+		b.Run(in.name, func(b *testing.B) {
+			p := &einvoice.Parser{Direction: invoicesync.Sales}
+			b.SetBytes(int64(len(in.data)))
+			var alloc, peak uint64
+			for range b.N {
+				var err error
+				a, pk := measureHeap(func() { _, err = p.Parse(bytes.NewReader(in.data)) })
+				if in.ok && err != nil {
+					b.Fatal(err)
+				}
+				alloc, peak = alloc+a, max(peak, pk)
+			}
+			b.ReportMetric(float64(alloc)/float64(b.N)/1e6, "alloc-MB/op")
+			b.ReportMetric(float64(peak)/1e6, "peak-MB")
 		})
 	}
 }

@@ -25,8 +25,9 @@
 // when Company does not.
 //
 // Reading is defensive: the input is limited in size (20 MiB by default),
-// nesting depth and element count; no entity is resolved beyond XML's five
-// and a document with a DTD is refused; every failure is a *ParseError
-// naming the file, the line and the XML path. Check verifies the EN 16931
-// calculation rules exactly, which a Source applies to every file.
+// nesting depth, number of elements and attributes, and attributes of one
+// element; no entity is resolved beyond XML's five and a document with a
+// DTD is refused; every failure is a *ParseError naming the file, the line
+// and the XML path. Check verifies the EN 16931 calculation rules exactly,
+// which a Source applies to every file.
 package einvoice

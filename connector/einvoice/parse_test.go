@@ -275,7 +275,10 @@ func TestParseErrors(t *testing.T) {
 			"the charge indicator must be true or false", nil},
 		{"too large", ubl, einvoice.Parser{MaxSize: 1000}, "", "larger than the limit of 1000 bytes", einvoice.ErrLimit},
 		{"too deep", ubl, einvoice.Parser{MaxDepth: 3}, "/Invoice/cac:AccountingSupplierParty/cac:Party", "nested more than 3 deep", einvoice.ErrLimit},
-		{"too many elements", ubl, einvoice.Parser{MaxElements: 10}, "/Invoice/cac:AccountingSupplierParty/cac:Party", "more than 10 elements", einvoice.ErrLimit},
+		// The root and its three namespace declarations, 7 children, the
+		// supplier party and its Party make 13 items: cbc:EndpointID and its
+		// schemeID go past 13.
+		{"too many elements", ubl, einvoice.Parser{MaxElements: 13}, "/Invoice/cac:AccountingSupplierParty/cac:Party", "more than 13 elements and attributes", einvoice.ErrLimit},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			inv, err := parseString(&c.parser, c.doc)

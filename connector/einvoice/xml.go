@@ -1,6 +1,7 @@
 package einvoice
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -129,13 +130,27 @@ func (n *node) path() string {
 // The decoder is strict, resolves no entity beyond the five predefined
 // ones and refuses any DTD: e-invoices have none, and a DTD is how entity
 // expansion and external entity attacks start.
+//
+// Elements and attributes count alike toward MaxElements, namespace
+// declarations included: each costs memory, an attribute less than an
+// element. One element may carry at most maxAttributes attributes, counted
+// as its start tag is read, since encoding/xml builds all the attributes
+// of a tag before returning it.
 func (p *Parser) readXML(data []byte) (*node, error) {
-	d := xml.NewDecoder(bytes.NewReader(data))
+	d := xml.NewDecoder(&tagScanner{data: data})
 	d.Strict = true
-	d.CharsetReader = charsetReader
+	d.CharsetReader = func(label string, input io.Reader) (io.Reader, error) {
+		r, err := charsetReader(label, input)
+		if err != nil {
+			return nil, err
+		}
+		// The decoder reads the decoded text from now on: that is what
+		// is counted, the undecoded bytes passing through uncounted.
+		return &tagScanner{r: bufio.NewReader(r)}, nil
+	}
 	var root, cur *node
 	var text bytes.Buffer
-	elements, depth := 0, 0
+	items, depth := 0, 0
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -143,6 +158,9 @@ func (p *Parser) readXML(data []byte) (*node, error) {
 		}
 		line, _ := d.InputPos()
 		if err != nil {
+			if tag := (*tooManyAttributes)(nil); errors.As(err, &tag) {
+				return nil, &ParseError{Line: line, Path: pathOf(cur), Reason: fmt.Sprintf("an element <%s> with more than %d attributes", tag.name, maxAttributes), Err: ErrLimit}
+			}
 			var se *xml.SyntaxError
 			if errors.As(err, &se) {
 				line = se.Line
@@ -154,10 +172,10 @@ func (p *Parser) readXML(data []byte) (*node, error) {
 			if root != nil && cur == nil {
 				return nil, &ParseError{Line: line, Reason: "malformed XML: content after the root element"}
 			}
-			elements++
+			items += 1 + len(t.Attr)
 			depth++
-			if elements > p.maxElements() {
-				return nil, &ParseError{Line: line, Path: pathOf(cur), Reason: fmt.Sprintf("more than %d elements", p.maxElements()), Err: ErrLimit}
+			if items > p.maxElements() {
+				return nil, &ParseError{Line: line, Path: pathOf(cur), Reason: fmt.Sprintf("more than %d elements and attributes", p.maxElements()), Err: ErrLimit}
 			}
 			if depth > p.maxDepth() {
 				return nil, &ParseError{Line: line, Path: pathOf(cur), Reason: fmt.Sprintf("elements nested more than %d deep", p.maxDepth()), Err: ErrLimit}
@@ -195,6 +213,172 @@ func (p *Parser) readXML(data []byte) (*node, error) {
 		return nil, &ParseError{Reason: "no XML element: the file is empty or not XML"}
 	}
 	return root, nil
+}
+
+// maxAttributes bounds the attributes of one element, whatever
+// Parser.MaxElements is. Real e-invoices carry a few at most, the root's
+// namespace declarations being the most. It also bounds what namespace
+// declarations cost the decoder while in scope: at most maxAttributes on
+// each of the Parser.MaxDepth open elements.
+const maxAttributes = 1000
+
+// tooManyAttributes is the error a tagScanner stops the decoder with: the
+// start tag of the element name has more than maxAttributes attributes.
+type tooManyAttributes struct{ name string }
+
+// Error names the element and the limit.
+func (e *tooManyAttributes) Error() string {
+	return fmt.Sprintf("element <%s> with more than %d attributes", e.name, maxAttributes)
+}
+
+// byteReader is what a tagScanner reads from when its input is not in
+// memory, and what it offers the XML decoder: ReadByte for the decoder's
+// reading, Read for a charset decoder (see Decoder.CharsetReader).
+type byteReader interface {
+	io.Reader
+	io.ByteReader
+}
+
+// The states of a tagScanner: where the byte last read is.
+const (
+	inText     = iota // character data
+	inLT              // "<" just read
+	inBang            // "<!" just read
+	inBangDash        // "<!-" just read
+	inComment         // a comment, after "<!--", until "-->"
+	inCDATA           // a CDATA section, after "<![", until "]]>"
+	inPI              // a processing instruction, after "<?", until "?>"
+	inOther           // an end tag or a directive, until ">"
+	inName            // the name of a start tag
+	inTag             // a start tag after its name, outside quotes
+	inValue           // a quoted attribute value
+)
+
+// tagScanner hands the decoder its input byte by byte and counts the
+// attributes of the start tag being read: one per "=" outside quoted
+// values, which are as many as the tag has when it is well formed. At the
+// maxAttributes+1st it fails with *tooManyAttributes, which stops the
+// decoder before it holds them all. Read passes bytes through uncounted:
+// only a charset decoder calls it, and the decoder then reads the decoded
+// text from another tagScanner.
+type tagScanner struct {
+	data   []byte     // the input, when it is in memory
+	pos    int        // the position in data
+	r      byteReader // the input, when it is not in memory
+	state  int
+	quote  byte   // the quote that ends the value being read
+	b0, b1 byte   // the two bytes read before this one, to find "-->", "]]>" and "?>"
+	name   []byte // the start tag's name, up to 100 bytes
+	attrs  int    // the start tag's attributes so far
+}
+
+// Read reads bytes without counting them.
+func (s *tagScanner) Read(p []byte) (int, error) {
+	if s.r != nil {
+		return s.r.Read(p)
+	}
+	if s.pos == len(s.data) {
+		return 0, io.EOF
+	}
+	n := copy(p, s.data[s.pos:])
+	s.pos += n
+	return n, nil
+}
+
+// ReadByte reads a byte and counts it.
+func (s *tagScanner) ReadByte() (byte, error) {
+	var b byte
+	switch {
+	case s.r != nil:
+		var err error
+		if b, err = s.r.ReadByte(); err != nil {
+			return 0, err
+		}
+	case s.pos < len(s.data):
+		b = s.data[s.pos]
+		s.pos++
+	default:
+		return 0, io.EOF
+	}
+	if s.state == inText && b != '<' {
+		return b, nil
+	}
+	return b, s.scan(b)
+}
+
+// scan moves to the state after b.
+func (s *tagScanner) scan(b byte) error {
+	switch s.state {
+	case inText:
+		s.state = inLT
+	case inLT:
+		switch b {
+		case '!':
+			s.state = inBang
+		case '?':
+			s.state, s.b1 = inPI, 0
+		case '/':
+			s.state = inOther
+		default:
+			s.state, s.name, s.attrs = inName, append(s.name[:0], b), 0
+		}
+	case inBang:
+		switch b {
+		case '-':
+			s.state = inBangDash
+		case '[':
+			s.state, s.b0, s.b1 = inCDATA, 0, 0
+		default:
+			s.state = inOther
+		}
+	case inBangDash:
+		s.state, s.b0, s.b1 = inComment, 0, 0
+	case inComment, inCDATA:
+		end := byte('-')
+		if s.state == inCDATA {
+			end = ']'
+		}
+		if b == '>' && s.b0 == end && s.b1 == end {
+			s.state = inText
+		}
+		s.b0, s.b1 = s.b1, b
+	case inPI:
+		if b == '>' && s.b1 == '?' {
+			s.state = inText
+		}
+		s.b1 = b
+	case inOther:
+		if b == '>' {
+			s.state = inText
+		}
+	case inName:
+		switch b {
+		case ' ', '\t', '\r', '\n', '/':
+			s.state = inTag
+		case '>':
+			s.state = inText
+		default:
+			if len(s.name) < 100 {
+				s.name = append(s.name, b)
+			}
+		}
+	case inTag:
+		switch b {
+		case '"', '\'':
+			s.state, s.quote = inValue, b
+		case '=':
+			if s.attrs++; s.attrs > maxAttributes {
+				return &tooManyAttributes{name: string(s.name)}
+			}
+		case '>':
+			s.state = inText
+		}
+	case inValue:
+		if b == s.quote {
+			s.state = inTag
+		}
+	}
+	return nil
 }
 
 // maxText bounds one element's text: an embedded attachment is the largest
