@@ -64,7 +64,8 @@ type Options struct {
 	// DecodeError reads the API's error bodies; nil is DefaultDecodeError.
 	DecodeError DecodeError
 	// Redactor hides secrets; nil makes a new one. The Auth's credentials
-	// and tokens are added to it.
+	// and tokens are added to it, and so are the values of the secret
+	// headers (SecretName) every request carries.
 	Redactor *Redactor
 	// UserAgent is sent in the User-Agent header when set.
 	UserAgent string
@@ -222,7 +223,7 @@ func stateOf(ctx context.Context) *callState {
 func (c *Client) resolve(r *Request) (*url.URL, error) {
 	u, err := url.Parse(r.Path)
 	if err != nil {
-		return nil, fmt.Errorf("httpx: bad path %q: %w", c.red.String(r.Path), err)
+		return nil, redactErr(c.red, fmt.Errorf("httpx: bad path %q: %w", c.red.String(r.Path), err))
 	}
 	if !u.IsAbs() {
 		if c.base == nil {
@@ -291,7 +292,7 @@ func (c *Client) send(ctx context.Context, r *Request, u *url.URL) (*Response, *
 	rctx := context.WithValue(ctx, stateKey{}, st)
 	req, err := retryablehttp.NewRequestWithContext(rctx, r.Method, u.String(), r.Body)
 	if err != nil {
-		return nil, nil, fmt.Errorf("httpx: %s %s: %w", r.Method, st.url, err)
+		return nil, nil, redactErr(c.red, fmt.Errorf("httpx: %s %s: %w", r.Method, st.url, err))
 	}
 	for k, vs := range r.Header {
 		req.Header[k] = append([]string(nil), vs...)
@@ -328,7 +329,11 @@ func (c *Client) send(ctx context.Context, r *Request, u *url.URL) (*Response, *
 }
 
 // prepare waits for the rate limiter and authorizes req: before the first
-// attempt and before each retry.
+// attempt and before each retry. The values of req's secret headers
+// (SecretName: Authorization, Cookie, X-Api-Key…), whoever set them, and
+// their credential parts become secrets of the Redactor, so that an API
+// or a gateway quoting them, in any encoding the Redactor knows, is
+// redacted too.
 func (c *Client) prepare(ctx context.Context, req *http.Request) error {
 	st := stateOf(ctx)
 	if err := c.o.Limits.wait(ctx, c.o.Clock, st.host, c.o.Tenant); err != nil {
@@ -339,13 +344,14 @@ func (c *Client) prepare(ctx context.Context, req *http.Request) error {
 			return c.authError(st.req, req.URL, err)
 		}
 	}
+	c.red.addHeaders(req.Header)
 	return nil
 }
 
 // authError reports a failure to obtain credentials.
 func (c *Client) authError(r *Request, u *url.URL, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("httpx: %s %s: %w", r.Method, c.red.URL(u), err)
+		return redactErr(c.red, fmt.Errorf("httpx: %s %s: %w", r.Method, c.red.URL(u), err))
 	}
 	return redactErr(c.red, fmt.Errorf("httpx: %s %s: obtaining credentials: %w", r.Method, c.red.URL(u), err))
 }
@@ -506,7 +512,7 @@ func (c *Client) JSONRequest(ctx context.Context, r *Request, in, out any) error
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
-			return fmt.Errorf("httpx: encoding the %s %s body: %w", r.Method, c.red.String(r.Path), err)
+			return redactErr(c.red, fmt.Errorf("httpx: encoding the %s %s body: %w", r.Method, c.red.String(r.Path), err))
 		}
 		req.Body = b
 		req.ContentType = "application/json; charset=utf-8"
@@ -525,7 +531,7 @@ func (c *Client) JSONRequest(ctx context.Context, r *Request, in, out any) error
 	d := json.NewDecoder(bytes.NewReader(resp.Body))
 	d.UseNumber()
 	if err := d.Decode(out); err != nil {
-		return fmt.Errorf("httpx: decoding the answer of %s %s: %w", r.Method, c.red.String(r.Path), err)
+		return redactErr(c.red, fmt.Errorf("httpx: decoding the answer of %s %s: %w", r.Method, c.red.String(r.Path), err))
 	}
 	return nil
 }

@@ -52,10 +52,17 @@
 //
 // The [Redactor] removes secrets from everything the package writes: log
 // lines, error strings and the API messages they quote. It knows every
-// credential and token the client's authenticator holds or fetches, and
-// hides the values of headers, query parameters and JSON fields whose name
-// says they are secret (authorization, cookie, token, password, secret, api
-// key, credential, signature, security code).
+// credential and token the client's authenticator holds or fetches, and the
+// value of every secret header (Authorization, Cookie, X-Api-Key…) a request
+// carries, whoever set it. It hides each of them raw, URL-escaped, JSON- and
+// HTML-escaped, and inside any base64 (either alphabet, padded or not): an
+// API or a gateway that echoes "Authorization: Basic " and the base64 of
+// "user:token" quotes nothing usable. It also hides the value of any
+// credential header or field written in a text, known or not
+// ("Authorization: …", "\"cookie\":\"…\"", "api_key=…"), and in URLs,
+// headers and JSON the values of query parameters, headers and fields whose
+// name says they are secret (authorization, cookie, token, password,
+// secret, api key, credential, signature, security code).
 //
 // # Rate limits
 //

@@ -72,7 +72,9 @@ func (o *OAuth2) ctx(ctx context.Context) context.Context {
 func (o *OAuth2) Exchange(ctx context.Context, tenant, code, verifier string) (*oauth2.Token, error) {
 	tok, err := o.Config.Exchange(o.ctx(ctx), code, oauth2.VerifierOption(verifier))
 	if err != nil {
-		return nil, tokenError("exchanging the authorization code", err)
+		red := NewRedactor(o.Config.ClientSecret)
+		red.Add(code, verifier)
+		return nil, tokenError(red, "exchanging the authorization code", err)
 	}
 	if o.Store != nil {
 		if err := o.Store.SaveToken(ctx, tenant, tok); err != nil {
@@ -95,7 +97,9 @@ func (o *OAuth2) Refresher() TokenFetcher {
 		old.Expiry = time.Unix(1, 0) // expired, so the token source refreshes
 		tok, err := o.Config.TokenSource(o.ctx(ctx), &old).Token()
 		if err != nil {
-			return nil, tokenError("refreshing the access token", err)
+			red := NewRedactor(o.Config.ClientSecret)
+			red.Add(current.RefreshToken, current.AccessToken)
+			return nil, tokenError(red, "refreshing the access token", err)
 		}
 		return tok, nil
 	}
@@ -110,26 +114,28 @@ func ClientCredentials(cfg *clientcredentials.Config, hc *http.Client) TokenFetc
 		}
 		tok, err := cfg.Token(ctx)
 		if err != nil {
-			return nil, tokenError("obtaining a client-credentials token", err)
+			return nil, tokenError(NewRedactor(cfg.ClientSecret), "obtaining a client-credentials token", err)
 		}
 		return tok, nil
 	}
 }
 
 // tokenError turns an OAuth2 token endpoint failure into an *APIError
-// (status, the OAuth2 error code and description) without quoting the
-// response body; other failures are wrapped.
-func tokenError(what string, err error) error {
+// (status, the OAuth2 error code and description, redacted by red) without
+// quoting the response body; other failures are wrapped, their message
+// redacted by red. red holds the client secret and the grant (code,
+// verifier, refresh token) the request sent.
+func tokenError(red *Redactor, what string, err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.Response != nil {
 		e := &APIError{
 			Method:  http.MethodPost,
 			Status:  re.Response.StatusCode,
-			Code:    re.ErrorCode,
-			Message: re.ErrorDescription,
+			Code:    red.String(re.ErrorCode),
+			Message: red.String(re.ErrorDescription),
 		}
 		if re.Response.Request != nil && re.Response.Request.URL != nil {
-			e.URL = (&Redactor{}).URL(re.Response.Request.URL)
+			e.URL = red.URL(re.Response.Request.URL)
 		}
 		if e.Message == "" {
 			e.Message = what + " failed"
@@ -140,5 +146,5 @@ func tokenError(what string, err error) error {
 		e.Temporary = e.Status == http.StatusTooManyRequests || e.Status >= 500
 		return e
 	}
-	return fmt.Errorf("%s: %w", what, err)
+	return redactErr(red, fmt.Errorf("%s: %w", what, err))
 }

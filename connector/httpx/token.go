@@ -113,6 +113,16 @@ func (a *TokenAuth) useRedactor(r *Redactor) {
 	}
 }
 
+// hide adds tok's access and refresh tokens to the Redactor, if any.
+func (a *TokenAuth) hide(tok *oauth2.Token) {
+	a.mu.Lock()
+	r := a.redactor
+	a.mu.Unlock()
+	if r != nil && tok != nil {
+		r.Add(tok.AccessToken, tok.RefreshToken)
+	}
+}
+
 func (a *TokenAuth) clock() Clock {
 	if a.Clock == nil {
 		return SystemClock{}
@@ -186,9 +196,6 @@ func (a *TokenAuth) fetch(ctx context.Context, f *fetchCall) {
 	if err == nil {
 		a.loaded = true
 		a.tok = tok
-		if a.redactor != nil {
-			a.redactor.Add(tok.AccessToken, tok.RefreshToken)
-		}
 	}
 	a.flight = nil
 	a.mu.Unlock()
@@ -197,7 +204,8 @@ func (a *TokenAuth) fetch(ctx context.Context, f *fetchCall) {
 }
 
 // load returns the stored token when it is valid, else a fetched and
-// stored one.
+// stored one. Every token it sees becomes a secret of the Redactor at once,
+// before anything (an error saving it) could quote it.
 func (a *TokenAuth) load(ctx context.Context) (*oauth2.Token, error) {
 	a.mu.Lock()
 	current, loaded := a.tok, a.loaded
@@ -207,6 +215,7 @@ func (a *TokenAuth) load(ctx context.Context) (*oauth2.Token, error) {
 		if err != nil {
 			return nil, fmt.Errorf("loading the token of tenant %q: %w", a.Tenant, err)
 		}
+		a.hide(stored)
 		if a.valid(stored) {
 			return stored, nil
 		}
@@ -222,6 +231,7 @@ func (a *TokenAuth) load(ctx context.Context) (*oauth2.Token, error) {
 	if tok == nil || tok.AccessToken == "" {
 		return nil, errors.New("httpx: the token fetcher returned no token")
 	}
+	a.hide(tok)
 	if a.Store != nil {
 		if err := a.Store.SaveToken(ctx, a.Tenant, tok); err != nil {
 			return nil, fmt.Errorf("saving the new token of tenant %q (not used, to keep the store current): %w", a.Tenant, err)
