@@ -17,12 +17,21 @@
 // ("!") transactions.
 //
 // Writes are appended in blocks framed by marker comments, each in one write
-// and fsynced; creation is atomic (a temporary file renamed). A crash can
-// leave only part of the last block, which the next Open cuts off (keeping
-// the bytes in FILE.torn), so the file never holds half a transaction once
-// opened. The package's tests cut a file at every byte of its last write to
-// show it, and have hledger check --strict and bean-check judge every file
-// they write.
+// and fsynced. A new file is written whole under a temporary name, fsynced
+// and locked, and only then given its name, so it exists complete or not at
+// all; it never replaces a file another program created in the meantime
+// (see Open). A crash can leave only part of the last block, which the next
+// Open cuts off (keeping the bytes in FILE.torn), so the file never holds
+// half a transaction once opened. The package's tests cut a file at every
+// byte of its last write to show it, and have hledger check --strict and
+// bean-check judge every file they write.
+//
+// The file is created with mode 0666 less the process's umask (0644 under
+// the usual umask 022: readable by every user of the machine), and so is
+// FILE.torn; a file that replaces an empty one keeps that one's mode. The
+// books are accounting data: to keep them private, run the program with a
+// restrictive umask (077 gives 0600), or chmod the file, or create it empty
+// with the mode wanted and let Open fill it.
 //
 // ReadFile reads a file without changing it, e.g. to compare what was
 // posted with what was built.

@@ -225,6 +225,21 @@ func TestOpenErrors(t *testing.T) {
 	assert.Empty(t, entries, "no temporary file is left behind")
 }
 
+// TestOpenDanglingSymlink: Open neither replaces a symbolic link to a file
+// that does not exist nor creates its target; it says what to do.
+func TestOpenDanglingSymlink(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "books.journal")
+	if err := os.Symlink(filepath.Join(dir, "missing.journal"), path); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	_, err := plaintext.Open(path, &plaintext.Options{Chart: fixtureChart()})
+	require.EqualError(t, err, "plaintext: "+path+" is a symbolic link to "+filepath.Join(dir, "missing.journal")+", which does not exist: create that file, or remove the link")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "no temporary file is left behind")
+}
+
 // TestHandWrittenJournal opens a journal the package did not create:
 // accounts declared without numbers are known by their names, and entries
 // can be posted to them.

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -112,9 +114,15 @@ type Ledger struct {
 }
 
 // Open opens the journal file at path, creating it with opts.Chart when it
-// does not exist, and reads it back. An interrupted write at its end (a
-// crash during an append) is cut off, and the bytes cut are appended to
-// path + ".torn". The file stays locked until Close.
+// does not exist (or is empty), and reads it back. An interrupted write at
+// its end (a crash during an append) is cut off, and the bytes cut are
+// appended to path + ".torn". The file stays locked until Close.
+//
+// Programs may open, or create, the same file at the same time: one of them
+// has it, and the others fail with an error saying that it is open in
+// another program. A file one of them created is never replaced by another
+// one's. A new file (and FILE.torn) gets mode 0666 less the umask; one that
+// replaces an empty file keeps that file's mode.
 func Open(path string, opts *Options) (*Ledger, error) {
 	if opts == nil {
 		opts = &Options{}
@@ -130,26 +138,9 @@ func Open(path string, opts *Options) (*Ledger, error) {
 		return nil, errorf("unknown format %q: use %q or %q", format, Hledger, Beancount)
 	}
 	l := &Ledger{path: path, format: format, codec: codecOf(format), log: opts.Logger}
-	st, err := os.Stat(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist) || err == nil && st.Size() == 0:
-		if opts.Chart == nil {
-			return nil, errorf("%s does not exist (or is empty) and no chart was given to create it", path)
-		}
-		if err := l.create(opts.Chart); err != nil {
-			return nil, err
-		}
-	case err != nil:
-		return nil, errorf("%v", err)
-	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0)
+	f, unlock, err := l.openLocked(opts.Chart)
 	if err != nil {
-		return nil, errorf("%v", err)
-	}
-	unlock, err := lockFile(f)
-	if err != nil {
-		f.Close()
-		return nil, errorf("%s: %v", path, err)
+		return nil, err
 	}
 	l.f, l.unlock = f, unlock
 	if err := l.load(); err != nil {
@@ -160,11 +151,129 @@ func Open(path string, opts *Options) (*Ledger, error) {
 	return l, nil
 }
 
-// create writes a new file declaring chart, atomically: a temporary file in
-// the same directory, fsynced, renamed over path, and the directory fsynced.
-func (l *Ledger) create(chart *Chart) error {
+// maxOpenTries bounds how many times openLocked starts over because the file
+// at the path changed while it was being opened.
+const maxOpenTries = 100
+
+// link gives a file a second name; a variable so that tests can have it
+// fail as it does on file systems without hard links.
+var link = os.Link
+
+// testHook, when set, is called by openLocked once it has opened a file
+// and before it locks it (point "opened"), and by create once the new file
+// is ready and before it gets its name (point "prepared"), so that tests
+// can have another Open run exactly there.
+var testHook func(point string)
+
+// openLocked opens the file at l.path for appending and locks it, creating
+// it with chart (nil: failing instead) when it does not exist or is empty.
+// Several programs may do so at once: the lock is taken before anything is
+// decided, and a file is only kept if the path still names it once locked,
+// so that a file replaced in the meantime (an empty one, by the program
+// that created the journal in its place) is never written to.
+func (l *Ledger) openLocked(chart *Chart) (*os.File, func() error, error) {
+	noFile := func() error {
+		return errorf("%s does not exist (or is empty) and no chart was given to create it", l.path)
+	}
+	for range maxOpenTries {
+		f, err := os.OpenFile(l.path, os.O_RDWR|os.O_APPEND, 0)
+		if errors.Is(err, os.ErrNotExist) {
+			if chart == nil {
+				return nil, nil, noFile()
+			}
+			if target, err := os.Readlink(l.path); err == nil {
+				return nil, nil, errorf("%s is a symbolic link to %s, which does not exist: create that file, or remove the link", l.path, target)
+			}
+			f, unlock, err := l.create(chart, nil)
+			var nl *noLinkError
+			switch {
+			case errors.Is(err, fs.ErrExist):
+				continue // another program created it first: open that one
+			case errors.As(err, &nl):
+				// No hard links here: put an empty file at the path, to be
+				// replaced as any empty file is, unless another program
+				// created one first.
+				ph, err := os.OpenFile(l.path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+				if err != nil && !errors.Is(err, fs.ErrExist) {
+					return nil, nil, errorf("%v", err)
+				}
+				if err == nil {
+					ph.Close()
+				}
+				continue
+			}
+			return f, unlock, err
+		}
+		if err != nil {
+			return nil, nil, errorf("%v", err)
+		}
+		if testHook != nil {
+			testHook("opened")
+		}
+		unlock, err := lockFile(f)
+		if err != nil {
+			f.Close()
+			return nil, nil, errorf("%s: %w", l.path, err)
+		}
+		release := func() {
+			unlock()
+			f.Close()
+		}
+		st, err := f.Stat()
+		if err != nil {
+			release()
+			return nil, nil, errorf("%v", err)
+		}
+		if at, err := os.Stat(l.path); err != nil || !os.SameFile(st, at) {
+			release() // replaced or removed since it was opened
+			continue
+		}
+		if st.Size() > 0 {
+			return f, unlock, nil
+		}
+		if chart == nil {
+			release()
+			return nil, nil, noFile()
+		}
+		// Empty, locked, and still at the path: replace it, keeping it locked
+		// until then where an open file may be replaced. Other programs that
+		// opened it meanwhile find it locked, or no longer at the path.
+		if !lockWhileInstalling {
+			release()
+		}
+		nf, nunlock, err := l.create(chart, st)
+		if lockWhileInstalling {
+			release()
+		}
+		return nf, nunlock, err
+	}
+	return nil, nil, errorf("%s: other programs kept creating or replacing the file while it was being opened; try again", l.path)
+}
+
+// noLinkError: the file system refused a hard link (it has none).
+type noLinkError struct{ err error }
+
+func (e *noLinkError) Error() string { return e.err.Error() }
+
+// create writes a new file declaring chart and gives it the name l.path,
+// so that the path names no file (or an empty one) or the complete new one,
+// never a part of it: the text goes to a temporary file in the same
+// directory, which is fsynced and (on systems with locks) locked, and only
+// then hard-linked to the path, its temporary name being removed, or, when
+// empty is set (the path names that empty file, which the caller has
+// locked), renamed over the path. Then the directory is fsynced. The creator
+// thus holds the lock from the moment the file has its name. A hard link
+// fails when the path exists already: create then fails with an error
+// wrapping fs.ErrExist, having created nothing, so that a file another
+// program created in the meantime is never replaced; on a file system
+// without hard links it fails with a *noLinkError.
+//
+// It returns the new file, open for appending and locked. The file is
+// created with mode 0666, from which the process's umask takes away; one
+// that replaces an empty file gets that file's permissions instead.
+func (l *Ledger) create(chart *Chart, empty fs.FileInfo) (_ *os.File, _ func() error, err error) {
 	if err := l.checkChart(chart, nil); err != nil {
-		return err
+		return nil, nil, err
 	}
 	var b strings.Builder
 	b.WriteString(l.codec.comment(fmt.Sprintf(`Books kept by invoicesync (%s format).
@@ -173,29 +282,92 @@ Keep those lines and the entry and key tags: they make posting exactly-once.
 Anything else may be edited; transactions written by hand are left alone.`, l.format)))
 	b.WriteString(l.declarations(chart, nil))
 	dir := filepath.Dir(l.path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(l.path)+".*.tmp")
+	tmp, err := createTemp(dir, filepath.Base(l.path))
 	if err != nil {
-		return errorf("%v", err)
+		return nil, nil, errorf("%v", err)
 	}
-	defer os.Remove(tmp.Name())
+	name := tmp.Name()
+	var unlock func() error
+	defer func() {
+		if err != nil {
+			if unlock != nil {
+				unlock()
+			}
+			if tmp != nil {
+				tmp.Close()
+			}
+			os.Remove(name)
+		}
+	}()
 	if _, err := tmp.WriteString(b.String()); err != nil {
-		tmp.Close()
-		return errorf("%v", err)
+		return nil, nil, errorf("%v", err)
+	}
+	if empty != nil {
+		if err := tmp.Chmod(empty.Mode().Perm()); err != nil {
+			return nil, nil, errorf("%v", err)
+		}
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return errorf("%v", err)
+		return nil, nil, errorf("%v", err)
 	}
-	if err := tmp.Close(); err != nil {
-		return errorf("%v", err)
+	if lockWhileInstalling {
+		u, err := lockFile(tmp)
+		if err != nil {
+			return nil, nil, errorf("%s: %w", name, err)
+		}
+		unlock = u
+	} else {
+		err := tmp.Close()
+		tmp = nil
+		if err != nil {
+			return nil, nil, errorf("%v", err)
+		}
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return errorf("%v", err)
+	if testHook != nil {
+		testHook("prepared")
 	}
-	if err := os.Rename(tmp.Name(), l.path); err != nil {
-		return errorf("%v", err)
+	if empty != nil {
+		if err := os.Rename(name, l.path); err != nil {
+			return nil, nil, errorf("%v", err)
+		}
+	} else {
+		if err := link(name, l.path); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return nil, nil, errorf("%w", err)
+			}
+			return nil, nil, &noLinkError{err}
+		}
+		// The file is complete at the path; its temporary name is only
+		// clutter (should it stay, it names the journal too).
+		_ = os.Remove(name)
 	}
-	return syncDir(dir)
+	if err := syncDir(dir); err != nil {
+		return nil, nil, err
+	}
+	if tmp == nil {
+		if tmp, err = os.OpenFile(l.path, os.O_RDWR|os.O_APPEND, 0); err != nil {
+			return nil, nil, errorf("%v", err)
+		}
+		u, err := lockFile(tmp)
+		if err != nil {
+			return nil, nil, errorf("%s: %w", l.path, err)
+		}
+		unlock = u
+	}
+	return tmp, unlock, nil
+}
+
+// createTemp creates a new file, open for reading and appending, with a
+// hidden name of its own in dir made from base, and mode 0666 less the
+// umask.
+func createTemp(dir, base string) (*os.File, error) {
+	for {
+		name := filepath.Join(dir, "."+base+"."+strconv.FormatUint(rand.Uint64(), 36)+".tmp")
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_APPEND|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
 }
 
 // syncDir fsyncs a directory, so that a rename in it survives a crash.
@@ -358,7 +530,7 @@ func (l *Ledger) load() error {
 // of it in path + ".torn".
 func (l *Ledger) cut(data []byte, at int64) error {
 	kept := l.path + ".torn"
-	t, err := os.OpenFile(kept, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	t, err := os.OpenFile(kept, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o666)
 	if err != nil {
 		return errorf("keeping the interrupted write of %s: %v", l.path, err)
 	}

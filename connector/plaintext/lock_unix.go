@@ -19,3 +19,8 @@ func lockFile(f *os.File) (unlock func() error, err error) {
 	}
 	return func() error { return syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }, nil
 }
+
+// lockWhileInstalling is true: a new file is locked before it gets its
+// name, and the empty file it replaces stays locked until it is replaced
+// (an open file may be renamed and removed here).
+const lockWhileInstalling = true
