@@ -14,8 +14,16 @@
 // The database runs in WAL mode with synchronous=FULL: once Put, SetCursor or
 // SetPartnerLink returns, the write is on disk and survives a crash of the
 // process or of the machine. Writes of one DB are serialised in Go and
-// readers never block them; other processes opening the same file wait for
-// each other (busy timeout) rather than fail with SQLITE_BUSY.
+// readers never block them; other processes opening the same file, a new
+// one included, wait for each other (busy timeout) rather than fail with
+// SQLITE_BUSY, and its schema is created once.
+//
+// SQLite creates the file with mode 0644 less the process's umask (0644
+// under the usual umask 022: readable by every user of the machine; 0600
+// under 077), and its -wal and -shm files with the file's own mode. The
+// state holds accounting data: to keep it private, run the program with a
+// restrictive umask, or chmod the file (the -wal and -shm files created
+// afterwards follow it).
 //
 // The schema is created and upgraded by Open, from SQL migrations embedded in
 // the package and recorded in the schema_migrations table. A file whose schema
@@ -39,7 +47,8 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite" // registers the "sqlite" database/sql driver; its errors
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // busyTimeout is how long a connection waits for another one's lock (another
@@ -84,6 +93,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
 	}
+	if err := setWAL(ctx, sqldb); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
+	}
 	if err := migrate(ctx, sqldb, path); err != nil {
 		sqldb.Close()
 		return nil, err
@@ -94,7 +107,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // dsn returns the driver's name for the file abs: a SQLite URI (so that any
 // character of the path is escaped) with the pragmas every connection runs
 // when it opens. BEGIN IMMEDIATE makes a transaction take the write lock at
-// once, so that it never fails to upgrade a read lock.
+// once, so that it never fails to upgrade a read lock. The journal mode is
+// not among the pragmas: WAL mode is a property of the file, which setWAL
+// sets once.
 func dsn(abs string) string {
 	p := filepath.ToSlash(abs)
 	if !strings.HasPrefix(p, "/") {
@@ -102,12 +117,47 @@ func dsn(abs string) string {
 	}
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
-	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Set("_txlock", "immediate")
 	u := url.URL{Scheme: "file", Path: p, RawQuery: q.Encode()}
 	return u.String()
+}
+
+// setWAL puts the database file in WAL mode, which lasts: every later
+// connection to the file, of any process, uses it.
+//
+// Switching a file to WAL mode (a new file, say) reads its header and then
+// writes it: SQLite upgrades a read transaction to a write one, and answers
+// a connection that cannot, because another one is writing, with
+// SQLITE_BUSY at once, without waiting for the busy timeout (waiting while
+// holding a read lock could deadlock). Two processes opening a new file
+// together meet exactly there; so setWAL tries again, after a short pause,
+// until busyTimeout has passed or ctx is done. The other process has
+// switched the file by then, and the next try finds nothing to write.
+func setWAL(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(busyTimeout)
+	pause := time.Millisecond
+	for {
+		var mode string
+		err := db.QueryRowContext(ctx, `PRAGMA journal_mode=WAL`).Scan(&mode)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 50*time.Millisecond)
+	}
+}
+
+// isBusy tells whether err is SQLite's SQLITE_BUSY (or one of its extended
+// codes).
+func isBusy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // Store returns the StateStore of namespace: its states, cursor and partner
