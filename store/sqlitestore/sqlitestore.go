@@ -18,6 +18,11 @@
 // one included, wait for each other (busy timeout) rather than fail with
 // SQLITE_BUSY, and its schema is created once.
 //
+// A Store is an invoicesync.RunLocker within the process: a second Syncer on
+// a namespace another one is running on gets invoicesync.ErrBusy, even
+// through another DB opened on the same file. Other processes are not
+// excluded: run one process per file (or per namespace).
+//
 // SQLite creates the file with mode 0644 less the process's umask (0644
 // under the usual umask 022: readable by every user of the machine; 0600
 // under 077), and its -wal and -shm files with the file's own mode. The
@@ -68,6 +73,9 @@ type DB struct {
 	// wsem serialises this DB's writes (capacity 1): SQLite has one writer
 	// at a time, and waiting here, unlike waiting on SQLite's lock, honours ctx.
 	wsem chan struct{}
+	// file is the database file's absolute path, symbolic links resolved:
+	// what the run locks of its namespaces are kept by.
+	file string
 }
 
 // Open opens the SQLite database at path, creating the file if it does not
@@ -101,7 +109,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sqldb.Close()
 		return nil, err
 	}
-	return &DB{sql: sqldb, path: path, wsem: make(chan struct{}, 1)}, nil
+	file := abs
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		file = real
+	}
+	return &DB{sql: sqldb, path: path, file: file, wsem: make(chan struct{}, 1)}, nil
 }
 
 // dsn returns the driver's name for the file abs: a SQLite URI (so that any

@@ -27,7 +27,29 @@ type Store struct {
 	ns string
 }
 
-var _ invoicesync.StateStore = (*Store)(nil)
+var (
+	_ invoicesync.StateStore = (*Store)(nil)
+	_ invoicesync.RunLocker  = (*Store)(nil)
+)
+
+// runLocks are the run locks of the namespaces of every database file this
+// process has open, by file and namespace, whichever DB opened them.
+var runLocks invoicesync.LocalRunLocks
+
+// runLockKey identifies a namespace of a database file.
+type runLockKey struct{ file, ns string }
+
+// LockRun implements invoicesync.RunLocker: one Syncer at a time on a
+// namespace of a database file within this process, even through two DBs
+// opened on the same file (by different paths or symbolic links). It does
+// not exclude other processes: run one process per file, or one per
+// namespace.
+func (s *Store) LockRun(ctx context.Context, holder string) (func(), error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return runLocks.Lock(runLockKey{s.db.file, s.ns}, holder)
+}
 
 // Namespace returns the namespace s keeps the data of.
 func (s *Store) Namespace() string { return s.ns }
