@@ -21,9 +21,10 @@ import (
 )
 
 var (
-	_ invoicesync.LedgerTarget  = (*Ledger)(nil)
-	_ invoicesync.DraftPoster   = (*Ledger)(nil)
-	_ invoicesync.PartnerLister = (*Ledger)(nil)
+	_ invoicesync.LedgerTarget     = (*Ledger)(nil)
+	_ invoicesync.DraftPoster      = (*Ledger)(nil)
+	_ invoicesync.PartnerLister    = (*Ledger)(nil)
+	_ invoicesync.EntryBatchFinder = (*Ledger)(nil)
 )
 
 // errLocked: another program holds the file.
@@ -932,6 +933,23 @@ func (l *Ledger) FindEntry(ctx context.Context, key string) (invoicesync.EntryRe
 		return invoicesync.EntryRef{}, errorf("FindEntry: no entry with key %q in %s: %w", key, l.path, invoicesync.ErrNotFound)
 	}
 	return l.file.Entries[i].Ref, nil
+}
+
+// FindEntries implements invoicesync.EntryBatchFinder: the references of
+// the entries posted with keys, by key, read from the file as it is now;
+// keys without entry are left out.
+func (l *Ledger) FindEntries(ctx context.Context, keys []string) (map[string]invoicesync.EntryRef, error) {
+	if err := l.begin(ctx); err != nil {
+		return nil, err
+	}
+	defer l.mu.Unlock()
+	found := make(map[string]invoicesync.EntryRef, len(keys))
+	for _, k := range keys {
+		if i, ok := l.byKey[k]; ok && k != "" {
+			found[k] = l.file.Entries[i].Ref
+		}
+	}
+	return found, nil
 }
 
 // SupportsDrafts implements invoicesync.DraftPoster: drafts are pending
