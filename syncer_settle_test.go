@@ -1,6 +1,10 @@
 package invoicesync_test
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -57,4 +61,49 @@ func TestLostAttachmentSettledByTheNextRun(t *testing.T) {
 		assert.Len(t, se.Attachments, 1, se.Entry.Reference)
 	}
 	h.requireExactlyOnce(list...)
+}
+
+// Lost answers at scale: a fifth of the partner creations and a twentieth
+// of the attachments lose their answer; the next plain run settles every
+// invoice, with no partner created twice and no entry posted twice.
+func TestLostAnswersAtScaleSettledByTheNextRun(t *testing.T) {
+	n := 2000
+	if v, err := strconv.Atoi(os.Getenv("INVOICESYNC_SETTLE_INVOICES")); err == nil && v > n {
+		n = v
+	}
+	h := newHarness(t)
+	customers := n / 5
+	list := make([]string, n)
+	for i := range list {
+		list[i] = fmt.Sprintf("inv-%05d", i+1)
+		h.source.Put(sale(list[i], i%3+1, fmt.Sprintf("C%04d", i%customers)))
+	}
+	rnd := rand.New(rand.NewPCG(15, 5))
+	for c := 1; c <= customers; c++ {
+		if rnd.IntN(5) == 0 {
+			h.ledger.Inject(memory.Fault{Method: memory.CreatePartner, Call: c, Kind: memory.FaultLoseResponse})
+		}
+	}
+	for c := 1; c <= n; c++ {
+		if rnd.IntN(20) == 0 {
+			h.ledger.Inject(memory.Fault{Method: memory.Attach, Call: c, Kind: memory.FaultLoseResponse})
+		}
+	}
+	h.cfg.CountsOnly = true
+	first := h.run()
+	stuck := first.Statuses[invoicesync.StateError]
+	t.Logf("%d invoices: %d in error after the first run (%d on a lost partner answer, %d on a lost attachment answer)",
+		n, stuck, first.Codes[invoicesync.CodeLedgerFailure], first.Codes[invoicesync.CodePDF])
+	require.Positive(t, first.Codes[invoicesync.CodeLedgerFailure])
+	require.Positive(t, first.Codes[invoicesync.CodePDF])
+
+	h.ledger.ClearFaults() // the faults not reached in the first run
+	second := h.run()
+	assert.Equal(t, stuck, second.Invoices, "the next run takes up exactly the invoices in error")
+	assert.Equal(t, map[invoicesync.SyncStatus]int{invoicesync.StateSynchronized: stuck}, second.Statuses)
+	assert.Len(t, h.ledger.Partners(invoicesync.Customer), customers, "no partner created twice")
+	h.requireExactlyOnce(list...)
+	for _, se := range h.ledger.Entries() {
+		require.Len(t, se.Attachments, 1, se.Entry.Reference)
+	}
 }
