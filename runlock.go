@@ -45,8 +45,9 @@ func (e *BusyError) Retryable() bool { return true }
 //
 // A store that does not implement RunLocker is locked within the process,
 // by its identity (the same *MemoryStore, the same pointer): enough for
-// stores that live in one process. A store shared by processes implements
-// RunLocker to exclude the others too.
+// stores that live in one process; a store whose type cannot be compared
+// (a struct holding a map or a slice, passed by value) is not locked. A
+// store shared by processes implements RunLocker to exclude the others too.
 type RunLocker interface {
 	// LockRun takes the store's run lock for holder, a description of the
 	// run for the error another one gets, or fails at once with an error
