@@ -29,12 +29,10 @@
 // # Vouchers
 //
 // PostEntry sends one voucher (POST /ledger/voucher) whose
-// externalVoucherNumber is the entry's idempotency key. Before posting it
-// looks the key up (GET /ledger/voucher/>externalVoucherNumber); a voucher
-// found is returned instead of posting a second one, so a key is posted
-// once even across restarts. Concurrent posts of one key in one process are
-// serialised. A draft is posted with sendToLedger=false: Tripletex keeps it
-// in its non-posted list until someone sends it to the ledger.
+// externalVoucherNumber is the entry's idempotency key, after looking the
+// key up (see Exactly once below). A draft is posted with
+// sendToLedger=false: Tripletex keeps it in its non-posted list until
+// someone sends it to the ledger.
 //
 // Tripletex uses only gross amounts and computes the VAT of every posting
 // that has a VAT type with a rate: VAT = gross × rate / (100 + rate),
@@ -60,6 +58,39 @@
 // entry: the postings in row order, Tripletex's VAT postings gathered into
 // one VAT line per VAT type (labelled with the type's name) in the rows the
 // entry's VAT lines held.
+//
+// # Exactly once
+//
+// The Tripletex API v2 has no idempotency key for POST /ledger/voucher: the
+// endpoint takes the voucher and sendToLedger, and no Idempotency-Key
+// header; externalVoucherNumber is an optional free field, given no
+// uniqueness (its search answers a list), that does not stop a second
+// voucher with the same number. The adapter
+// therefore relies on a lookup: before each POST it searches the key
+// (GET /ledger/voucher/>externalVoucherNumber, which sees non-posted
+// vouchers too) and returns the voucher found instead of posting a second
+// one; the lookup and the POST of one key are serialised within the
+// process (two processes posting one key at once are not: run one Syncer
+// per company). The HTTP client sends a voucher POST again only when the
+// first was certainly not processed — a 429, a 401 (after renewing the
+// session), a connection that could not be opened — and a POST without an
+// answer is not reported temporary: the Syncer asks FindEntry before
+// posting again.
+//
+// A lookup sees only what Tripletex has committed. A POST the client gave
+// up on — its timeout, a crash, a lost connection — may still be committed
+// afterwards, and until then neither FindEntry nor PostEntry's own lookup
+// can see it. The Ledger is therefore a CommitWindower: for CommitWindow
+// after a posting began, a voucher FindEntry does not find may still
+// appear, and the Syncer leaves the invoice pending instead of posting it
+// again. Options.CommitWindow sets the window; by default it is the HTTP
+// client's timeout plus CommitMargin (5 minutes): 6 minutes with the
+// default 60 s timeout. A client without a timeout waits as long as the
+// caller's context allows: give the window explicitly then. Time spent
+// before the POST — the lookup's retries, waiting out a 429's Retry-After —
+// delays the POST within the window: a company that is often rate-limited
+// needs a longer one. A negative CommitWindow trusts the lookup at once,
+// which posts a late-committed voucher twice.
 //
 // Not supported: reverse-charge VAT lines (ErrNotSupported; Tripletex's
 // reverse-charge VAT types post both sides themselves), and amounts in a

@@ -68,10 +68,33 @@ type Options struct {
 	Limits *httpx.Limits
 	// RetryMax is httpx's; 0 means its default.
 	RetryMax int
+	// CommitWindow is how long after a PostEntry call begins Tripletex may
+	// still record its voucher (see the package comment). Zero means the
+	// HTTP client's timeout (HTTPClient.Timeout when set and not zero, else
+	// httpx.DefaultTimeout) plus CommitMargin; a negative value means none:
+	// FindEntry's answer is trusted at once.
+	CommitWindow time.Duration
 }
 
-// Ledger is a LedgerTarget, DraftPoster, PartnerLister and Attacher over one
-// Tripletex company. Safe for concurrent use.
+// CommitMargin is how long the default commit window assumes Tripletex may
+// go on with a request after the client stopped waiting for it. Tripletex
+// documents no such bound. A voucher POST normally completes within
+// seconds; the margin covers one that waited in a queue or on a slow
+// database while the client, or a proxy in between, had given up. Five
+// minutes is many times that and costs little: only an invoice whose
+// posting really failed waits that long before it is posted again.
+const CommitMargin = 5 * time.Minute
+
+var (
+	_ invoicesync.LedgerTarget   = (*Ledger)(nil)
+	_ invoicesync.DraftPoster    = (*Ledger)(nil)
+	_ invoicesync.PartnerLister  = (*Ledger)(nil)
+	_ invoicesync.Attacher       = (*Ledger)(nil)
+	_ invoicesync.CommitWindower = (*Ledger)(nil)
+)
+
+// Ledger is a LedgerTarget, DraftPoster, PartnerLister, Attacher and
+// CommitWindower over one Tripletex company. Safe for concurrent use.
 type Ledger struct {
 	o     Options
 	c     *httpx.Client
@@ -351,6 +374,24 @@ func (l *Ledger) Journals(ctx context.Context) ([]invoicesync.Journal, error) {
 	}
 	sortBy(out, func(j invoicesync.Journal) string { return j.Code })
 	return out, nil
+}
+
+// CommitWindow implements invoicesync.CommitWindower: Options.CommitWindow
+// when positive, none when negative, else the HTTP client's timeout
+// (Options.HTTPClient.Timeout when set and not zero, else
+// httpx.DefaultTimeout) plus CommitMargin.
+func (l *Ledger) CommitWindow() time.Duration {
+	switch w := l.o.CommitWindow; {
+	case w > 0:
+		return w
+	case w < 0:
+		return 0
+	}
+	timeout := httpx.DefaultTimeout
+	if l.o.HTTPClient != nil && l.o.HTTPClient.Timeout > 0 {
+		timeout = l.o.HTTPClient.Timeout
+	}
+	return timeout + CommitMargin
 }
 
 // SupportsDrafts reports true: a draft is a voucher not sent to the ledger.

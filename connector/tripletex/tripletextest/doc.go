@@ -38,7 +38,11 @@
 // For the adapter's failure paths, Fail makes chosen requests fail before
 // they do anything (a 429 with its Retry-After header, a 503, ...) and
 // FailAfter lets them take effect and then answers with an error, as when a
-// response is lost after the voucher was created. Requests returns every
+// response is lost after the voucher was created. CommitLate holds chosen
+// requests until their client gives up and does their work only when the
+// test calls ReleaseLate, as when Tripletex finishes a voucher POST after
+// the client's timeout: until then a lookup does not find the voucher.
+// Requests returns every
 // request received, in order, for assertions on their shape; Vouchers,
 // Customers and Suppliers return deep copies of what was stored.
 //

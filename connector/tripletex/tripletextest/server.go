@@ -2,6 +2,7 @@ package tripletextest
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -100,6 +101,10 @@ type Server struct {
 
 	faults   []*fault
 	requests []Request
+	held     []func() reply // the work of the requests CommitLate holds, in arrival order
+
+	closing   chan struct{} // closed by Close: held requests stop waiting
+	closeOnce sync.Once
 }
 
 type session struct {
@@ -115,6 +120,7 @@ type fault struct {
 	header http.Header
 	times  int
 	after  bool
+	late   bool
 }
 
 // NewServer starts a fake Tripletex server, seeded with the currencies NOK
@@ -141,6 +147,7 @@ func NewServer(opts Options) *Server {
 		nextID:    100000000,
 		sessions:  make(map[string]*session),
 		numberSeq: make(map[int]int),
+		closing:   make(chan struct{}),
 	}
 	for _, c := range seedCurrencies {
 		s.addCurrency(c.code, c.description)
@@ -160,7 +167,12 @@ func NewServer(opts Options) *Server {
 func (s *Server) URL() string { return s.ts.URL + "/v2" }
 
 // Close shuts the server down, blocking until every request has finished.
-func (s *Server) Close() { s.ts.Close() }
+// A request CommitLate still holds stops waiting for its client; the ones
+// not released are dropped.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.ts.Close()
+}
 
 // ExpireSessions makes every session token created so far invalid: the next
 // request using one is answered 401, as when a session has expired.
@@ -191,7 +203,56 @@ func (s *Server) FailAfter(method, pathPrefix string, status, times int) {
 	s.addFault(method, pathPrefix, status, nil, times, true)
 }
 
-// ResetFaults removes every fault added by Fail and FailAfter and not used up.
+// CommitLate makes the next times requests matching method and pathPrefix
+// (as in Fail) take effect only after their client has given up, as when
+// Tripletex goes on processing a request after the client's timeout, crash
+// or lost connection. Such a request is authenticated and routed when it
+// arrives (one the server would refuse at once — no valid session, an
+// unknown endpoint or method — is answered at once, and still uses up one
+// of the times); then the handler holds it, answering nothing until the
+// client's connection closes or its context ends, and writes a 504 nobody
+// reads. Its work — a voucher validated, numbered and stored, or anything
+// else the endpoint does — is done only when ReleaseLate is called: until
+// then nothing of it shows (GET /ledger/voucher/>externalVoucherNumber does
+// not find the voucher). times <= 0 adds nothing.
+func (s *Server) CommitLate(method, pathPrefix string, times int) {
+	if times <= 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &fault{method: strings.ToUpper(method), prefix: stripV2(pathPrefix), times: times, late: true})
+}
+
+// ReleaseLate does the work of every request CommitLate holds, in the order
+// they arrived, as if the server had finished them after their clients
+// left, and returns how many took effect (an endpoint's success); one that
+// is invalid by then (a voucher refused by validation) records nothing and
+// is not counted. A released request whose client has not given up yet
+// still gets no answer until it does.
+func (s *Server) ReleaseLate() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, work := range s.held {
+		if rep := work(); rep.status < 300 {
+			n++
+		}
+	}
+	s.held = nil
+	return n
+}
+
+// HeldLate returns how many requests CommitLate holds and ReleaseLate has
+// not released yet.
+func (s *Server) HeldLate() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.held)
+}
+
+// ResetFaults removes every fault added by Fail, FailAfter and CommitLate
+// and not used up; the requests CommitLate holds stay held.
 func (s *Server) ResetFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -269,7 +330,14 @@ type reply struct {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(r.Body)
-	rep := s.serve(r, body, err)
+	rep, hold := s.serve(r, body, err)
+	if hold {
+		select {
+		case <-r.Context().Done():
+		case <-s.closing:
+		}
+		rep = s.apiError(http.StatusGatewayTimeout, "Gateway Timeout", "the client gave up before the request was processed (tripletextest CommitLate)", nil)
+	}
 	for k, vs := range rep.header {
 		for _, v := range vs {
 			w.Header().Add(k, v)
@@ -282,7 +350,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(rep.body)
 }
 
-func (s *Server) serve(r *http.Request, body []byte, readErr error) reply {
+// serve answers a request; hold is set when CommitLate holds it (rep is
+// then empty).
+func (s *Server) serve(r *http.Request, body []byte, readErr error) (rep reply, hold bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = append(s.requests, Request{
@@ -293,21 +363,30 @@ func (s *Server) serve(r *http.Request, body []byte, readErr error) reply {
 		Body:     bytes.Clone(body),
 	})
 	if readErr != nil {
-		return s.badRequest("could not read the request body: " + readErr.Error())
+		return s.badRequest("could not read the request body: " + readErr.Error()), false
 	}
 	rel, ok := strings.CutPrefix(r.URL.Path, "/v2")
 	if !ok || (rel != "" && rel[0] != '/') {
-		return s.notFound("no such endpoint: " + r.URL.Path)
+		return s.notFound("no such endpoint: " + r.URL.Path), false
 	}
 	f := s.takeFault(r.Method, rel)
-	if f != nil && !f.after {
-		return s.faultReply(f)
+	switch {
+	case f != nil && f.late:
+		// The work runs later, when the request has ended: it keeps its own copies.
+		work, rep, ok := s.handler(r.Clone(context.Background()), rel, body)
+		if !ok {
+			return rep, false
+		}
+		s.held = append(s.held, work)
+		return reply{}, true
+	case f != nil && !f.after:
+		return s.faultReply(f), false
 	}
-	rep := s.route(r, rel, body)
+	rep = s.route(r, rel, body)
 	if f != nil {
-		return s.faultReply(f)
+		return s.faultReply(f), false
 	}
-	return rep
+	return rep, false
 }
 
 // endpoint is what a path resolves to: a handler per method, and whether the
@@ -318,11 +397,22 @@ type endpoint struct {
 }
 
 func (s *Server) route(r *http.Request, rel string, body []byte) reply {
+	work, rep, ok := s.handler(r, rel, body)
+	if !ok {
+		return rep
+	}
+	return work()
+}
+
+// handler resolves and authenticates a request and returns its work; ok is
+// false, with the answer in rep, when the server refuses it before doing
+// anything.
+func (s *Server) handler(r *http.Request, rel string, body []byte) (work func() reply, rep reply, ok bool) {
 	q := r.URL.Query()
 	segs := strings.Split(strings.Trim(rel, "/"), "/")
 	ep := s.resolve(segs, q, body, r.Header)
 	if ep.methods == nil {
-		return s.notFound("no such endpoint: " + r.URL.Path)
+		return nil, s.notFound("no such endpoint: " + r.URL.Path), false
 	}
 	h, ok := ep.methods[r.Method]
 	if !ok {
@@ -334,14 +424,14 @@ func (s *Server) route(r *http.Request, rel string, body []byte) reply {
 		rep := s.apiError(http.StatusMethodNotAllowed, "Method not allowed",
 			fmt.Sprintf("%s is not supported on %s; use %s", r.Method, r.URL.Path, strings.Join(allowed, ", ")), nil)
 		rep.header = http.Header{"Allow": {strings.Join(allowed, ", ")}}
-		return rep
+		return nil, rep, false
 	}
 	if !ep.public {
 		if rep, ok := s.authenticate(r); !ok {
-			return rep
+			return nil, rep, false
 		}
 	}
-	return h()
+	return h, reply{}, true
 }
 
 // resolve maps a path to its endpoint; methods is nil for an unknown path.
