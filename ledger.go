@@ -99,8 +99,10 @@ type DraftPoster interface {
 // interface): its FindEntry answer is final.
 type CommitWindower interface {
 	// CommitWindow is how long after a PostEntry call begins the ledger may
-	// still record it: the adapter's request timeout plus the longest the
-	// server may go on processing a request after that.
+	// still record it: whatever the adapter may spend before its write
+	// (lookups, retries, waiting out a rate limit), plus its request
+	// timeout, plus the longest the server may go on processing a request
+	// after that.
 	CommitWindow() time.Duration
 }
 

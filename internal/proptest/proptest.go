@@ -45,7 +45,8 @@ type Ledger struct {
 	// entry it reads does not balance.
 	Net func(ctx context.Context, ref, account string) (decimal.Decimal, error)
 	// LoseNextAnswer, when set, makes the ledger lose the answer of its next
-	// posting after recording it (a lost response).
+	// posting after recording it (a lost response). Called again before a
+	// posting happens, it still loses one answer, not two.
 	LoseNextAnswer func()
 	// Close releases the ledger; optional.
 	Close func()
