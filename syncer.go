@@ -375,7 +375,10 @@ func (s *Syncer) walk(ctx context.Context, cursor string, revisit map[string]str
 // SyncInvoice synchronizes the invoice id now ("deposit now"), whatever its
 // state: an invoice in error is tried again. The error is non-nil when the
 // invoice ends in error (it is then Outcome.Err), or when the run could not
-// start or the invoice could not be read (an unknown id wraps ErrNotFound).
+// start or the invoice could not be read (an unknown id wraps ErrNotFound;
+// another Syncer running on the store, ErrBusy). An invoice whose earlier
+// posting the ledger may still be recording (see CommitWindower) stays
+// pending: its Outcome says until when, with no error.
 func (s *Syncer) SyncInvoice(ctx context.Context, id string) (Outcome, error) {
 	r, err := s.begin(ctx, false)
 	if err != nil {
