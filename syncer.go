@@ -299,9 +299,9 @@ func NewSyncer(source InvoiceSource, target LedgerTarget, m *Mapping, store Stat
 // error, or in an error after which the ledger may hold their entry. It
 // returns when every invoice is handled or ctx is done.
 //
-// The error is about the run, not an invoice: the ledger's chart could not be
-// read, the mapping is unusable, the source's stream or the store failed, or
-// ctx ended. Invoice failures are in the Report. When ctx ends, invoices in
+// The error is about the run, not an invoice: another Syncer runs on the
+// store (ErrBusy), the ledger's chart could not be read, the mapping is
+// unusable, the source's stream or the store failed, or ctx ended. Invoice failures are in the Report. When ctx ends, invoices in
 // flight are left in a state the next run resumes from, and the cursor only
 // moves past invoices whose outcome was stored.
 func (s *Syncer) Run(ctx context.Context) (*Report, error) {
