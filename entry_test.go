@@ -23,8 +23,10 @@ const (
 	exchange = invoicesync.KindExchangeDifference
 )
 
-// specAllowanceInvoice is the document-allowance example of SPEC §5: 2 ×
-// 49.99 @20 % and 3 × 12.35 @5.5 %, 10 % off per category (10.00 and 3.71).
+// specAllowanceInvoice is the document-allowance example of the accounting
+// rule (allowances spread over their category's lines, or booked on a
+// discount account): 2 × 49.99 @20 % and 3 × 12.35 @5.5 %, 10 % off per
+// category (10.00 and 3.71).
 func specAllowanceInvoice(withBreakdown bool) *invoicesync.Invoice {
 	inv := newInvoice(line("2", "49.99", "99.98", "S", "20"), line("3", "12.35", "37.05", "S", "5.5"))
 	inv.Allowances = []invoicesync.AllowanceCharge{

@@ -36,9 +36,7 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 		st.Attempts = 0
 	}
 	st.Fingerprint = fp
-	if st.Revision < len(st.Reversals) { // a state stored before revisions were counted
-		st.Revision = len(st.Reversals)
-	}
+	st.Revision = st.revision()
 
 	// An earlier posting was interrupted: ask the ledger before anything else.
 	action := ActionNone

@@ -78,6 +78,10 @@ type State struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
+// revision is st.Revision, or the number of its reversals for a state
+// stored before revisions were counted (each reversal then ended a posting).
+func (st *State) revision() int { return max(st.Revision, len(st.Reversals)) }
+
 // SyncedVersion is an invoice version whose entry is in the ledger.
 type SyncedVersion struct {
 	// Fingerprint identifies the invoice version.

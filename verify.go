@@ -218,7 +218,7 @@ func (s *Syncer) forget(ctx context.Context, m MissingEntry) (bool, error) {
 		return false, nil
 	}
 	st.Synced = nil
-	st.Revision = max(st.Revision, len(st.Reversals)) + 1
+	st.Revision = st.revision() + 1
 	st.Status, st.Code, st.Retryable = StatePending, "", true
 	st.Message = fmt.Sprintf("entry %s (key %s) is missing from the ledger: the invoice is posted again", refText(m.Ref), m.Key)
 	st.Resolution = ""
