@@ -217,7 +217,8 @@ func (r *Report) Outcome(id string) (Outcome, bool) {
 // for them.
 type Syncer struct {
 	source  InvoiceSource
-	target  LedgerTarget
+	target  LedgerTarget // rate limited when Config.Limiter is set
+	base    LedgerTarget // the target as given, for its optional interfaces
 	mapping Mapping
 	store   StateStore
 	lister  PartnerLister // the target's, rate limited; nil when it cannot list
@@ -280,7 +281,7 @@ func NewSyncer(source InvoiceSource, target LedgerTarget, m *Mapping, store Stat
 		cfg.RetryDelay = 500 * time.Millisecond
 	}
 	s := &Syncer{source: source, mapping: *m, store: store, cfg: cfg, seed: maphash.MakeSeed()}
-	s.target = target
+	s.target, s.base = target, target
 	s.lister, _ = target.(PartnerLister)
 	if w, ok := target.(CommitWindower); ok {
 		s.window = w.CommitWindow()
@@ -629,20 +630,25 @@ func (t *limitedTarget) SupportsDrafts() bool {
 
 // attacher returns the target's Attacher, rate limited, or nil.
 func (s *Syncer) attacher() Attacher {
-	if lt, ok := s.target.(*limitedTarget); ok {
-		a, ok := lt.LedgerTarget.(Attacher)
-		if !ok {
-			return nil
-		}
-		return AttacherFunc(func(ctx context.Context, ref EntryRef, doc Document) error {
-			if err := lt.lim.Wait(ctx); err != nil {
-				return err
-			}
-			return a.Attach(ctx, ref, doc)
-		})
+	a, ok := s.base.(Attacher)
+	if !ok || s.cfg.Limiter == nil {
+		return a
 	}
-	a, _ := s.target.(Attacher)
-	return a
+	return AttacherFunc(func(ctx context.Context, ref EntryRef, doc Document) error {
+		if err := s.wait(ctx); err != nil {
+			return err
+		}
+		return a.Attach(ctx, ref, doc)
+	})
+}
+
+// wait waits for the rate limiter, if any, before a call to an optional
+// interface of the target (the LedgerTarget methods wait in limitedTarget).
+func (s *Syncer) wait(ctx context.Context) error {
+	if s.cfg.Limiter == nil {
+		return nil
+	}
+	return s.cfg.Limiter.Wait(ctx)
 }
 
 // AttacherFunc adapts a function to an Attacher.

@@ -127,6 +127,12 @@ func TestRunRateLimited(t *testing.T) {
 	h.requireExactlyOnce("inv-01")
 	assert.Equal(t, 7, total(h.ledger.CallCounts()))
 	assert.InDelta(t, 93, lim.Tokens(), 0.01)
+
+	// Verify's batch lookup waits for the limiter too: one token.
+	_, err := h.syncer().Verify(context.Background(), invoicesync.VerifyOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, h.ledger.Calls(memory.FindEntries))
+	assert.InDelta(t, 92, lim.Tokens(), 0.01)
 }
 
 func total(m map[memory.Method]int) int {

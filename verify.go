@@ -152,9 +152,12 @@ func (s *Syncer) findEntries(ctx context.Context, batch []MissingEntry) (map[str
 	for i, m := range batch {
 		keys[i] = m.Key
 	}
-	if f := s.batchFinder(); f != nil {
+	if f, ok := s.base.(EntryBatchFinder); ok {
 		var found map[string]EntryRef
 		err := s.retry(ctx, func() (err error) {
+			if err := s.wait(ctx); err != nil {
+				return err
+			}
 			found, err = f.FindEntries(ctx, keys)
 			return err
 		})
@@ -178,30 +181,6 @@ func (s *Syncer) findEntries(ctx context.Context, batch []MissingEntry) (map[str
 		}
 	}
 	return found, nil
-}
-
-// batchFinder returns the target's EntryBatchFinder, rate limited, or nil.
-func (s *Syncer) batchFinder() EntryBatchFinder {
-	if lt, ok := s.target.(*limitedTarget); ok {
-		f, ok := lt.LedgerTarget.(EntryBatchFinder)
-		if !ok {
-			return nil
-		}
-		return entryBatchFinderFunc(func(ctx context.Context, keys []string) (map[string]EntryRef, error) {
-			if err := lt.lim.Wait(ctx); err != nil {
-				return nil, err
-			}
-			return f.FindEntries(ctx, keys)
-		})
-	}
-	f, _ := s.target.(EntryBatchFinder)
-	return f
-}
-
-type entryBatchFinderFunc func(ctx context.Context, keys []string) (map[string]EntryRef, error)
-
-func (f entryBatchFinderFunc) FindEntries(ctx context.Context, keys []string) (map[string]EntryRef, error) {
-	return f(ctx, keys)
 }
 
 // forget records that the entry of m is gone, so that the invoice is
