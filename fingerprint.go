@@ -11,13 +11,15 @@ import (
 // Fingerprint identifies an invoice version by its accounting content: two
 // versions with the same fingerprint give the same entry. It is the SHA-256
 // (first 128 bits, in hex) of the invoice with what does not change the entry
-// left out: Status (sent → paid is not a change), Attachments, Metadata and
-// Cursor. Amounts count by value (100.0 and 100.00 are the same), dates by
-// instant. Fingerprints are stable across processes and releases of the
-// library unless the Invoice type gains a field.
+// left out: Status (sent → paid is not a change), Attachments, Metadata,
+// Company, Warnings and Cursor. Amounts count by value (100.0 and 100.00 are
+// the same), dates by instant. Fingerprints are stable across processes and
+// releases of the library: a field added to Invoice later is left out while
+// it is zero, so that it changes no fingerprint computed before.
 func Fingerprint(inv *Invoice) string {
 	v := *inv
 	v.Status, v.Attachments, v.Metadata, v.Cursor = "", nil, nil, ""
+	v.Company, v.Warnings = nil, nil
 	v.IssueDate, v.DueDate = utc(v.IssueDate), utc(v.DueDate)
 	b, err := json.Marshal(&v)
 	if err != nil { // unreachable: Invoice holds only marshalable values

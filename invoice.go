@@ -102,6 +102,17 @@ type Invoice struct {
 	Attachments []AttachmentRef
 	// Metadata is free host data; the library copies it nowhere.
 	Metadata map[string]string
+	// Company is the company's own party as the document names it: the
+	// seller of a sale, the buyer of a purchase (BG-4 or BG-7). Optional.
+	// With Party, Direction, Kind and Number it tells one document from
+	// another: a second document with the same identity under another ID is
+	// refused as a duplicate. It is not part of the fingerprint.
+	Company *Party `json:",omitempty"`
+	// Warnings are what the source noticed while reading the document that
+	// did not stop it from being posted, one sentence each (e.g. amounts
+	// rounded to the currency's minor units). A run copies them to the
+	// invoice's Outcome and Preview. They are not part of the fingerprint.
+	Warnings []string `json:",omitempty"`
 	// Cursor is set by InvoiceSource.Changed: the source's opaque position to
 	// resume from once this invoice and every one before it are handled. It
 	// is not part of the invoice's content (see Fingerprint).
