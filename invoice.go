@@ -108,6 +108,10 @@ type Invoice struct {
 	// another: a second document with the same identity under another ID is
 	// refused as a duplicate. It is not part of the fingerprint.
 	Company *Party `json:",omitempty"`
+	// Withholdings are the taxes withheld from the amount payable (e.g.
+	// Spanish IRPF): they lower the amount due (BT-115 = BT-112 − BT-113 +
+	// BT-114 − Σ withheld) but neither the revenue or expense nor the VAT.
+	Withholdings []Withholding `json:",omitempty"`
 	// Warnings are what the source noticed while reading the document that
 	// did not stop it from being posted, one sentence each (e.g. amounts
 	// rounded to the currency's minor units). A run copies them to the
@@ -216,6 +220,23 @@ type VATSubtotal struct {
 	TaxAmount decimal.Decimal
 	// ExemptionReason is the exemption reason text (BT-120); optional.
 	ExemptionReason string
+}
+
+// Withholding is a tax the buyer keeps back from the amount it pays and pays
+// to the tax authority on the seller's behalf (Spanish IRPF, Italian ritenuta
+// d'acconto). The seller's revenue and the buyer's expense are unchanged: the
+// seller books a claim on the tax authority, the buyer a debt to it.
+type Withholding struct {
+	// Tax names the tax as the document does, e.g. "IRPF"; the Mapping maps
+	// it to an account per direction (Mapping.Withholding).
+	Tax string
+	// Rate is the percentage withheld; optional, informative.
+	Rate decimal.NullDecimal
+	// Base is the amount the rate applies to; optional, informative.
+	Base decimal.Decimal
+	// Amount is the amount withheld, in the invoice currency, positive on an
+	// ordinary invoice.
+	Amount decimal.Decimal
 }
 
 // Party is a customer or supplier as the invoicing tool knows it.
