@@ -67,7 +67,8 @@
 // # The accounting rule
 //
 // BuildEntry follows this rule, from the company's point of view (a credit note
-// is the mirror image):
+// is the mirror image; amounts keep their declared signs, so a credit note with
+// negative amounts is the mirror of a mirror):
 //  1. The declared totals must agree with each other and with the lines
 //     (EN 16931 BT-106 … BT-115) within the rounding tolerance.
 //  2. Revenue (sales) or expense (purchase) lines carry the line net amounts,

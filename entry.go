@@ -64,8 +64,10 @@ func BuildEntry(inv *Invoice, m *Mapping, chart *Chart, partner PartnerRef) (*En
 //
 // The entry's amounts are in the ledger currency (Mapping.LedgerCurrency, or
 // the invoice's), with exactly its minor units. A credit note produces the
-// mirror of the invoice it credits; a credit note whose declared gross total is
-// negative is taken as already signed and is not mirrored twice.
+// mirror of the invoice it credits. Amounts are signed as EN 16931 signs
+// them: a negative invoice is posted as the mirror of a positive one, and a
+// credit note with negative amounts is the mirror of a credit note, so it
+// raises the receivable (or the payable) as an invoice does.
 func (b *Builder) Build(inv *Invoice, partner PartnerRef) (*Entry, error) {
 	if inv == nil {
 		return nil, &SyncError{Code: CodeInvoiceValidation, Message: "no invoice", Resolution: "pass an invoice"}
@@ -1067,7 +1069,7 @@ func (s *build) balance() error {
 	if s.dir == Purchase {
 		sign = -sign
 	}
-	if s.inv.Kind == KindCreditNote && s.gross >= 0 {
+	if s.inv.Kind == KindCreditNote {
 		sign = -sign
 	}
 	for i := range s.plines {

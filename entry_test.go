@@ -155,16 +155,44 @@ func TestBuildEntryCreditNoteMirrorsInvoice(t *testing.T) {
 		{"44571", "D", "20.05", "V21", vatLine},
 	})
 
-	t.Run("negative amounts are not mirrored twice", func(t *testing.T) {
-		inv := newInvoice(line("-3", "6.36", "-19.08", "S", "21"))
-		inv.Kind = invoicesync.KindCreditNote
-		inv.Totals = totals("-19.08", "0", "-19.08", "-4.01", "-23.09")
-		assertLines(t, build(t, inv, frenchMapping()), []want{
-			{"411", "C", "23.09", "", partner},
-			{"706", "D", "19.08", "V21", revenue},
-			{"44571", "D", "4.01", "V21", vatLine},
+}
+
+// TestBuildEntryFollowsSigns: amounts are signed as EN 16931 signs them. A
+// negative invoice is the mirror of a positive one, and a credit note with
+// negative quantities and totals (−120.00) is the mirror of a credit note:
+// it raises the receivable, as an invoice does.
+func TestBuildEntryFollowsSigns(t *testing.T) {
+	doc := func(kind invoicesync.Kind, dir invoicesync.Direction, sign string) *invoicesync.Invoice {
+		inv := newInvoice(line(sign+"1", "100.00", sign+"100.00", "S", "20"))
+		inv.Kind, inv.Direction = kind, dir
+		inv.Totals = totals(sign+"100.00", "0", sign+"100.00", sign+"20.00", sign+"120.00")
+		inv.VATBreakdown = []invoicesync.VATSubtotal{breakdown("S", "20", sign+"100.00", sign+"20.00")}
+		return inv
+	}
+	raises := []want{{"411", "D", "120.00", "", partner}, {"706", "C", "100.00", "V20", revenue}, {"44571", "C", "20.00", "V20", vatLine}}
+	lowers := []want{{"411", "C", "120.00", "", partner}, {"706", "D", "100.00", "V20", revenue}, {"44571", "D", "20.00", "V20", vatLine}}
+	owes := []want{{"401", "C", "120.00", "", partner}, {"607", "D", "100.00", "A20", expense}, {"44566", "D", "20.00", "A20", vatLine}}
+	owesLess := []want{{"401", "D", "120.00", "", partner}, {"607", "C", "100.00", "A20", expense}, {"44566", "C", "20.00", "A20", vatLine}}
+	for _, tc := range []struct {
+		name string
+		kind invoicesync.Kind
+		dir  invoicesync.Direction
+		sign string
+		want []want
+	}{
+		{"sales invoice 120.00", invoicesync.KindInvoice, invoicesync.Sales, "", raises},
+		{"sales invoice −120.00", invoicesync.KindInvoice, invoicesync.Sales, "-", lowers},
+		{"sales credit note 120.00", invoicesync.KindCreditNote, invoicesync.Sales, "", lowers},
+		{"sales credit note −120.00", invoicesync.KindCreditNote, invoicesync.Sales, "-", raises},
+		{"purchase invoice 120.00", invoicesync.KindInvoice, invoicesync.Purchase, "", owes},
+		{"purchase invoice −120.00", invoicesync.KindInvoice, invoicesync.Purchase, "-", owesLess},
+		{"purchase credit note 120.00", invoicesync.KindCreditNote, invoicesync.Purchase, "", owesLess},
+		{"purchase credit note −120.00", invoicesync.KindCreditNote, invoicesync.Purchase, "-", owes},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assertLines(t, build(t, doc(tc.kind, tc.dir, tc.sign), frenchMapping()), tc.want)
 		})
-	})
+	}
 }
 
 func TestBuildEntryReverseChargePurchase(t *testing.T) {

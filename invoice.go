@@ -48,7 +48,9 @@ const (
 // Invoice is one invoice or credit note as the invoicing tool declares it,
 // with EN 16931 semantics. Amounts are decimals in the invoice currency, as
 // declared, positive on an ordinary invoice and on an ordinary credit note
-// (the Kind carries the sign). Nothing here is recomputed by the library:
+// (the Kind carries the sign). A negative amount is signed: a credit note
+// with negative amounts is posted like an invoice, a negative invoice like a
+// credit note. Nothing here is recomputed by the library:
 // declared figures are checked against each other, then posted.
 type Invoice struct {
 	// ID identifies the invoice in the source; stable across versions.
