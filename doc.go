@@ -79,7 +79,9 @@
 //     category (or per line). Reverse-charge purchases get two lines, VAT
 //     deductible and VAT due.
 //  4. The partner line carries the declared gross plus the payable rounding,
-//     on the collective account (or the payable amount, with a prepayment account).
+//     on the collective account (or the payable amount, with a prepayment
+//     account), less the taxes withheld (Spanish IRPF), which go to the
+//     accounts the mapping's withholding rules give them.
 //  5. A residual within the tolerance goes to the rounding accounts; beyond
 //     it, nothing is built.
 //  6. Foreign-currency invoices are converted line by line; the conversion

@@ -186,6 +186,14 @@ type build struct {
 	lineTotal, docAllow, docCharge        int64
 	net, vat, gross, prepaid, payRounding int64
 	payable                               int64
+	withheld                              int64 // Σ Invoice.Withholdings
+	withholds                             []withhold
+}
+
+// withhold is one withheld tax of the invoice and its account.
+type withhold struct {
+	tax, account, field string
+	amount              int64
 }
 
 type member struct{ pl, line int }
@@ -409,6 +417,9 @@ func (s *build) readDocument() error {
 	if err := read(s.inv.Charges, "Charges", "BT-99", &s.docCharge, true); err != nil {
 		return err
 	}
+	if err := s.readWithholdings(); err != nil {
+		return err
+	}
 	for i := range s.inv.VATBreakdown {
 		v := &s.inv.VATBreakdown[i]
 		k, why, ok := s.key(v.Category, v.Rate)
@@ -428,6 +439,39 @@ func (s *build) readDocument() error {
 		c.declared = true
 		c.declVAT = s.add(c.declVAT, tax)
 		c.declBase = s.add(c.declBase, base)
+	}
+	return nil
+}
+
+// readWithholdings reads the withheld taxes and finds each one's account.
+func (s *build) readWithholdings() error {
+	for i := range s.inv.Withholdings {
+		w := &s.inv.Withholdings[i]
+		u, err := s.unitsAt(w.Amount, CodeAmountValidation, 0, "Withholdings", i, ".Amount")
+		if err != nil {
+			return err
+		}
+		tax := strings.TrimSpace(w.Tax)
+		if tax == "" {
+			return s.fail(CodeInvoiceValidation, 0, fmt.Sprintf("Withholdings[%d].Tax", i), "", "",
+				"a withheld tax has no name, so its account cannot be chosen", "name the withheld tax in the invoicing tool")
+		}
+		rule := -1
+		for j := range s.m.Withholding {
+			r := &s.m.Withholding[j]
+			if (r.Direction == "" || r.Direction == s.dir) && strings.EqualFold(strings.TrimSpace(r.Tax), tax) {
+				rule = j
+				break
+			}
+		}
+		if rule < 0 {
+			return s.fail(CodeMappingTaxRateNotFound, 0, fmt.Sprintf("Withholdings[%d].Tax", i), tax, "",
+				fmt.Sprintf("the invoice withholds %s %s and the mapping has no withholding rule for %s %s", s.money(u, s.ip), tax, s.dir, tax),
+				fmt.Sprintf("add a withholding rule for %s to the mapping, with the account of the withheld amount", tax))
+		}
+		s.withholds = append(s.withholds, withhold{tax: tax, account: s.m.Withholding[rule].Account,
+			field: fmt.Sprintf("withholding[%d].account", rule), amount: u})
+		s.withheld = s.add(s.withheld, u)
 	}
 	return nil
 }
@@ -460,6 +504,10 @@ func (s *build) validateTotals() error {
 		}
 		*c.dst = u
 	}
+	payableRule := "BT-112 − BT-113 + BT-114"
+	if len(s.withholds) > 0 {
+		payableRule += " − the withheld taxes"
+	}
 	declVAT, hasBreakdown := int64(0), len(s.inv.VATBreakdown) > 0
 	for i := range s.cats {
 		declVAT = s.add(declVAT, s.cats[i].declVAT)
@@ -475,7 +523,7 @@ func (s *build) validateTotals() error {
 		{"Totals.Net (BT-109)", "BT-106 − BT-107 + BT-108", s.net, s.add(s.add(lineTotal, -allowTotal), chargeTotal), false},
 		{"Totals.VAT (BT-110)", "the sum of the VAT breakdown (BT-117)", s.vat, declVAT, !hasBreakdown},
 		{"Totals.Gross (BT-112)", "BT-109 + BT-110", s.gross, s.add(s.net, s.vat), false},
-		{"Totals.Payable (BT-115)", "BT-112 − BT-113 + BT-114", s.payable, s.add(s.add(s.gross, -s.prepaid), s.payRounding), false},
+		{"Totals.Payable (BT-115)", payableRule, s.payable, s.add(s.add(s.add(s.gross, -s.prepaid), s.payRounding), -s.withheld), false},
 	} {
 		if c.skip {
 			continue
@@ -850,7 +898,7 @@ func (s *build) assemble() error {
 		collField, coll = "accounts.supplier_collective", m.Accounts.SupplierCollective
 		prepField, prep = "accounts.supplier_prepayment", m.Accounts.SupplierPrepayment
 	}
-	partnerAmount := -s.add(s.gross, s.payRounding)
+	partnerAmount := -s.add(s.add(s.gross, s.payRounding), -s.withheld)
 	if prep != "" && s.prepaid != 0 {
 		partnerAmount = -s.payable
 		if err := s.fixedAccount(prepField, prep, 0); err != nil {
@@ -867,6 +915,16 @@ func (s *build) assemble() error {
 	if prep != "" && s.prepaid != 0 {
 		p := s.line(KindPrepayment, prep, "", false)
 		p.amount, p.accSrc = -s.prepaid, FromMapping
+	}
+	// Withheld taxes: in sales orientation a debit, the claim on the tax
+	// authority; mirrored for a purchase, the debt to it.
+	for _, w := range s.withholds {
+		if err := s.fixedAccount(w.field, w.account, 0); err != nil {
+			return err
+		}
+		p := s.line(KindWithholding, w.account, "", true)
+		p.amount, p.accSrc = s.add(p.amount, -w.amount), FromMapping
+		p.desc = firstNonEmpty(p.desc, w.tax)
 	}
 
 	// Revenue or expense.

@@ -317,6 +317,7 @@ const (
 	KindDiscount           LineKind = "discount"           // allowances on their own account
 	KindCharge             LineKind = "charge"             // charges on their own account
 	KindPrepayment         LineKind = "prepayment"         // the prepaid amount (BT-113)
+	KindWithholding        LineKind = "withholding"        // a tax withheld from the amount payable (Invoice.Withholdings)
 	KindRounding           LineKind = "rounding"           // payable rounding and rounding differences
 	KindExchangeDifference LineKind = "exchange"           // currency conversion differences
 	KindPayment            LineKind = "payment"            // money received on the spot (a daily sales entry's cash or card line)

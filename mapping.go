@@ -31,6 +31,10 @@ type Mapping struct {
 	// AccountRules choose a line's account by item code, item category or
 	// task, before the default account (first match wins).
 	AccountRules []AccountRule `json:"account_rules,omitempty"`
+	// Withholding maps each withheld tax (Invoice.Withholdings, e.g. Spanish
+	// IRPF) to its account. An invoice with a withheld tax no rule maps is
+	// refused.
+	Withholding []WithholdingRule `json:"withholding,omitempty"`
 
 	// StartDate: invoices issued before it are not synchronized. Zero: no limit.
 	StartDate time.Time `json:"start_date,omitzero"`
@@ -158,6 +162,19 @@ type AccountRule struct {
 	// Task matches Line.Task.
 	Task string `json:"task,omitempty"`
 	// Account is the ledger account of matching lines.
+	Account string `json:"account"`
+}
+
+// WithholdingRule gives the account of a withheld tax: on a sale, the claim
+// on the tax authority for the tax the customer withheld (ES: 473); on a
+// purchase, the debt to it for the tax the company withheld (ES: 4751).
+type WithholdingRule struct {
+	// Direction limits the rule to sales or purchases. Empty: both.
+	Direction Direction `json:"direction,omitempty"`
+	// Tax is the withheld tax's name, compared with Withholding.Tax without
+	// regard to case or surrounding spaces.
+	Tax string `json:"tax"`
+	// Account is the ledger account of the withheld amount.
 	Account string `json:"account"`
 }
 
@@ -305,6 +322,18 @@ func (m *Mapping) ValidateChart(chart *Chart) error {
 		{"accounts.exchange_loss", a.ExchangeLoss},
 	} {
 		v.account(f.key, f.number)
+	}
+	for i, r := range m.Withholding {
+		key := fmt.Sprintf("withholding[%d]", i)
+		if strings.TrimSpace(r.Tax) == "" {
+			v.problem(CodeMappingInvalid, key+".tax", "", "the rule names no tax", `set the withheld tax's name, e.g. "IRPF"`)
+		}
+		if r.Direction != "" && !r.Direction.Valid() {
+			v.problem(CodeMappingInvalid, key+".direction", string(r.Direction), "unknown direction",
+				`use "sales", "purchase" or leave it empty for both`)
+		}
+		v.required(key+".account", r.Account)
+		v.account(key+".account", r.Account)
 	}
 	for i, r := range m.AccountRules {
 		key := fmt.Sprintf("account_rules[%d]", i)
