@@ -75,6 +75,12 @@ const (
 	// limit or lacks a mandatory element. The error names the file and,
 	// when known, the place in it.
 	CodeUnreadable ErrorCode = "ERROR_SYNC_INVOICE_UNREADABLE"
+	// CodeDuplicate (ours): the document is one the Syncer already
+	// synchronized under another id — same direction, kind, company, party
+	// and number: the PDF and the XML of one invoice, its UBL and CII
+	// versions, or the same file sent twice. It is not posted; the error
+	// names the first one, its entry and when it was posted.
+	CodeDuplicate ErrorCode = "ERROR_SYNC_INVOICE_DUPLICATE"
 )
 
 // sentinel is the error behind each code's Err variable. Its text is the code.
@@ -108,6 +114,7 @@ var (
 	ErrSourceFailure          error = &sentinel{CodeSourceFailure}          // see CodeSourceFailure
 	ErrPartnerAmbiguous       error = &sentinel{CodePartnerAmbiguous}       // see CodePartnerAmbiguous
 	ErrUnreadable             error = &sentinel{CodeUnreadable}             // see CodeUnreadable
+	ErrDuplicate              error = &sentinel{CodeDuplicate}              // see CodeDuplicate
 )
 
 // ordered lists the sentinels in the order Codes returns them.
@@ -117,7 +124,7 @@ var ordered = []error{
 	ErrMappingTaxRateNotFound, ErrPartnerValidation, ErrPDF, ErrMappingJournalNotFound,
 	ErrVATCodeNotFound, ErrCurrencyValidation, ErrNothingToPost, ErrMappingInvalid,
 	ErrInvoiceValidation, ErrChangedAfterSync, ErrLedgerFailure, ErrSourceFailure,
-	ErrPartnerAmbiguous, ErrUnreadable, ErrCancelledAfterSync,
+	ErrPartnerAmbiguous, ErrUnreadable, ErrCancelledAfterSync, ErrDuplicate,
 }
 
 // sentinels indexes ordered by code.

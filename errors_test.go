@@ -78,7 +78,7 @@ func TestCodesAreDistinctAndPrefixed(t *testing.T) {
 		seen[c] = true
 		assert.ErrorIs(t, &invoicesync.SyncError{Code: c}, sentinelOf(c), string(c))
 	}
-	assert.Len(t, seen, 22)
+	assert.Len(t, seen, 23)
 }
 
 func sentinelOf(c invoicesync.ErrorCode) error {
@@ -90,6 +90,7 @@ func sentinelOf(c invoicesync.ErrorCode) error {
 		invoicesync.ErrCurrencyValidation, invoicesync.ErrNothingToPost, invoicesync.ErrMappingInvalid,
 		invoicesync.ErrInvoiceValidation, invoicesync.ErrChangedAfterSync, invoicesync.ErrLedgerFailure,
 		invoicesync.ErrSourceFailure, invoicesync.ErrPartnerAmbiguous, invoicesync.ErrUnreadable, invoicesync.ErrCancelledAfterSync,
+		invoicesync.ErrDuplicate,
 	} {
 		if invoicesync.Code(e) == c {
 			return e

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +27,11 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 			r.fail(err)
 		}
 		return Outcome{}, false
+	}
+	if pv != nil {
+		for _, w := range inv.Warnings {
+			pv.Explanation = append(pv.Explanation, "warning: "+w)
+		}
 	}
 	fp := Fingerprint(inv)
 	st.InvoiceID = inv.ID
@@ -93,6 +99,30 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 			return r.reverseOnly(ctx, inv, &st, pv, reason)
 		}
 		return r.conclude(ctx, &st, pv, r.settled(inv, &st, StateSkipped, reason, ""))
+	}
+
+	// The same document under another id (its PDF and its XML, its UBL
+	// and CII versions) is refused, whatever this invoice's state.
+	if ident := documentIdentity(inv); ident != "" {
+		first, err := r.docs.claim(ident, inv.ID, func() (map[string]docHolder, error) { return r.loadDocuments(ctx) })
+		if err != nil {
+			r.fail(err)
+			return Outcome{}, false
+		}
+		defer func() {
+			var h *docHolder
+			switch {
+			case pv != nil && o.Status == StateSynchronized:
+				h = &docHolder{id: inv.ID}
+			case pv == nil && st.Synced != nil && st.Document == ident:
+				h = &docHolder{id: inv.ID, ref: st.Synced.Ref, at: st.Synced.At}
+			}
+			r.docs.release(ident, inv.ID, h)
+		}()
+		if first != nil {
+			return r.stop(ctx, inv, &st, pv, duplicateError(inv, first))
+		}
+		st.Document = ident
 	}
 
 	reverse := st.Synced != nil
@@ -270,9 +300,14 @@ func (r *run) synchronized(ctx context.Context, inv *Invoice, st *State, action 
 	o := r.outcome(inv, st, StateSynchronized)
 	o.Action, o.Entry, o.Key = action, st.Synced.Ref, st.Synced.Key
 	st.Code, st.Message, st.Resolution, st.Retryable, st.Attempts = "", "", "", false, 0
-	if action == ActionUnchanged && was == StateSynchronized {
+	ident := documentIdentity(inv)
+	if ident != "" {
+		r.docs.note(ident, docHolder{id: inv.ID, ref: st.Synced.Ref, at: st.Synced.At})
+	}
+	if action == ActionUnchanged && was == StateSynchronized && st.Document == ident {
 		return o, true // nothing changed: no write
 	}
+	st.Document = ident // a state stored before documents were identified learns it here
 	return o, r.save(ctx, st, &o)
 }
 
@@ -490,7 +525,8 @@ func takenUpAgain(err *SyncError) bool {
 // outcome starts the outcome of inv with status status, and sets st's status.
 func (r *run) outcome(inv *Invoice, st *State, status SyncStatus) Outcome {
 	st.Status = status
-	o := Outcome{InvoiceID: inv.ID, Number: inv.Number, Direction: inv.Direction, Status: status, Attempts: st.Attempts}
+	o := Outcome{InvoiceID: inv.ID, Number: inv.Number, Direction: inv.Direction, Status: status, Attempts: st.Attempts,
+		Warnings: slices.Clone(inv.Warnings)}
 	if st.Synced != nil {
 		o.Entry = st.Synced.Ref
 	}

@@ -22,6 +22,7 @@ type run struct {
 	partners flight[partnerChoice]
 	contacts flight[Party]
 	release  func() // gives back the store's run lock
+	docs     docIndex
 
 	mu     sync.Mutex
 	report Report

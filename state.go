@@ -59,6 +59,12 @@ type State struct {
 	// and posted again. It is part of every idempotency key after the first
 	// (see PostingKey), so that each posting has its own key.
 	Revision int `json:"revision,omitempty"`
+	// Document identifies the document whose entry is in the ledger (or is
+	// being posted) by direction, kind, company, party and number, so that
+	// the same document under another id is refused as a duplicate (see
+	// CodeDuplicate). Empty when the invoice has no number or no identifiable
+	// party.
+	Document string `json:"document,omitempty"`
 	// Code is the error code of the last failure (status error).
 	Code ErrorCode `json:"code,omitempty"`
 	// Message says what failed (status error), or why the invoice is waiting

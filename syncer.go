@@ -176,6 +176,9 @@ type Outcome struct {
 	Attempts int
 	// Err is the error, when the status is error.
 	Err error
+	// Warnings are what the source noticed while reading the invoice that
+	// did not stop it (Invoice.Warnings), e.g. amounts it rounded.
+	Warnings []string
 }
 
 // Report sums up a run.

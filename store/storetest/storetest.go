@@ -202,6 +202,7 @@ func fullState(id string) invoicesync.State {
 			},
 		},
 		Revision:   2,
+		Document:   "isync-0d5c0b9a3f6e4e1f8a7b6c5d4e3f2a1b",
 		Code:       invoicesync.CodeLedgerFailure,
 		Message:    "ledger said \"503\"\nretry later — ümlaut, 日本語, <tag> & 'quote'",
 		Resolution: "Wait and run again.",
@@ -375,6 +376,7 @@ func testCompareHelper(t *testing.T, _ invoicesync.StateStore) {
 		"reversal field": func(s *invoicesync.State) { s.Reversals[1].Ref.Number = "" },
 		"attempts":       func(s *invoicesync.State) { s.Attempts++ },
 		"revision":       func(s *invoicesync.State) { s.Revision-- },
+		"document":       func(s *invoicesync.State) { s.Document = "" },
 		"retryable":      func(s *invoicesync.State) { s.Retryable = false },
 		"status":         func(s *invoicesync.State) { s.Status = invoicesync.StatePending },
 	}
