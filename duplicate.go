@@ -10,13 +10,15 @@ import (
 	"github.com/invoicesync/invoicesync/matching"
 )
 
-// documentIdentity identifies a document by what makes it one invoice in
+// DocumentIdentity identifies a document by what makes it one invoice in
 // the books: its direction and kind, the company and the party it is
-// between, and its number. The same invoice sent as PDF and as XML, or as
-// UBL and as CII, has one identity under two ids. It is "" when the invoice
+// between (each by VAT number, else legal registration, else normalised
+// name), and its number. The same invoice sent as PDF and as XML, or as UBL
+// and as CII, has one identity under two ids: the Syncer posts the first it
+// meets and refuses the others (CodeDuplicate). It is "" when the invoice
 // has no number or its party cannot be identified: such invoices are never
 // taken for duplicates.
-func documentIdentity(inv *Invoice) string {
+func DocumentIdentity(inv *Invoice) string {
 	number := strings.TrimSpace(inv.Number)
 	if number == "" || !inv.Direction.Valid() {
 		return ""

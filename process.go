@@ -103,7 +103,7 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 
 	// The same document under another id (its PDF and its XML, its UBL
 	// and CII versions) is refused, whatever this invoice's state.
-	if ident := documentIdentity(inv); ident != "" {
+	if ident := DocumentIdentity(inv); ident != "" {
 		first, err := r.docs.claim(ident, inv.ID, func() (map[string]docHolder, error) { return r.loadDocuments(ctx) })
 		if err != nil {
 			r.fail(err)
@@ -300,7 +300,7 @@ func (r *run) synchronized(ctx context.Context, inv *Invoice, st *State, action 
 	o := r.outcome(inv, st, StateSynchronized)
 	o.Action, o.Entry, o.Key = action, st.Synced.Ref, st.Synced.Key
 	st.Code, st.Message, st.Resolution, st.Retryable, st.Attempts = "", "", "", false, 0
-	ident := documentIdentity(inv)
+	ident := DocumentIdentity(inv)
 	if ident != "" {
 		r.docs.note(ident, docHolder{id: inv.ID, ref: st.Synced.Ref, at: st.Synced.At})
 	}
