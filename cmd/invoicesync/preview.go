@@ -61,15 +61,19 @@ Output: one JSON object per file, one per line, in the order the files are
 read:
 
   {"file": "...", "number": "...", "kind": "invoice|credit_note",
-   "direction": "sales|purchase", "currency": "EUR", "status": "ok|error",
-   "code": "ERROR_SYNC_INVOICE_...", "message": "...",
+   "direction": "sales|purchase", "currency": "EUR", "profile": "...",
+   "status": "ok|error", "code": "ERROR_SYNC_INVOICE_...", "message": "...",
+   "warnings": ["..."],
    "totals": {"debit": "...", "credit": "...", "partner": "...", "net": "...",
               "vat": "...", "rounding": "..."},
    "lines": [{"account": "...", "debit": "...", "credit": "...", "kind": "...",
               "vat_code": "...", "label": "..."}]}
 
-Amounts are decimal strings with the ledger currency's decimals. code and
-message are set when status is "error"; totals and lines when it is "ok".
+Amounts are decimal strings with the ledger currency's decimals. profile
+is the document's specification identifier (BT-24), when it has one. code
+and message are set when status is "error"; totals and lines when it is
+"ok"; warnings when reading the document changed something it declares
+(e.g. line amounts rounded to the currency's decimals).
 partner is the amount on the partner lines; net the net effect of revenue
 or expense, discount and charge lines (the invoice's BT-109); vat the net
 effect of the VAT lines, reverse-charge pairs left out; all three without
@@ -79,7 +83,10 @@ charge, prepayment, rounding, exchange.
 
 An e-invoice whose totals break EN 16931 (BR-CO-10, -13, -15, -16) is
 refused with ERROR_SYNC_INVOICE_AMOUNT_VALIDATION; a file that is not a
-readable e-invoice gives ERROR_SYNC_INVOICE_UNREADABLE.
+readable e-invoice gives ERROR_SYNC_INVOICE_UNREADABLE. A file holding the
+same document as an earlier file of the preview (its UBL and CII versions,
+its PDF and its XML: same direction, kind, parties and number) gives
+ERROR_SYNC_INVOICE_DUPLICATE naming that file: sync posts it once.
 
 Exit status: 0 when every file was read, even if some invoices are in
 error; 1 when a path could not be read; 2 on bad usage or an unusable
@@ -93,9 +100,11 @@ type result struct {
 	Kind      string        `json:"kind"`
 	Direction string        `json:"direction"`
 	Currency  string        `json:"currency"`
+	Profile   string        `json:"profile,omitempty"`
 	Status    string        `json:"status"`
 	Code      string        `json:"code,omitempty"`
 	Message   string        `json:"message,omitempty"`
+	Warnings  []string      `json:"warnings,omitempty"`
 	Totals    *resultTotals `json:"totals,omitempty"`
 	Lines     []resultLine  `json:"lines,omitempty"`
 }
@@ -147,6 +156,7 @@ func preview(args []string, stdout, stderr io.Writer) int {
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
 	status := exitOK
+	seen := documents{}
 	for _, root := range fs.Args() {
 		err := eachFile(root, func(path string) error {
 			f, err := os.Open(path)
@@ -154,7 +164,7 @@ func preview(args []string, stdout, stderr io.Writer) int {
 				return err
 			}
 			defer f.Close()
-			return enc.Encode(previewFile(path, f, parser, setup))
+			return enc.Encode(previewFile(path, f, parser, setup, seen))
 		})
 		if err != nil {
 			fmt.Fprintf(stderr, "invoicesync preview: %v\n", err)
@@ -191,8 +201,14 @@ func eachFile(root string, fn func(path string) error) error {
 	})
 }
 
-// previewFile parses, checks and builds one file.
-func previewFile(path string, r io.Reader, parser *einvoice.Parser, s *setup) result {
+// documents maps the identity of each document previewed "ok" to its file
+// (see invoicesync.DocumentIdentity): sync posts one document once.
+type documents map[string]string
+
+// previewFile parses, checks and builds one file. A file holding a document
+// an earlier file of the preview already holds is a duplicate, as sync
+// would report it.
+func previewFile(path string, r io.Reader, parser *einvoice.Parser, s *setup, seen documents) result {
 	res := result{File: filepath.ToSlash(path)}
 	inv, err := parser.Parse(r)
 	if err != nil {
@@ -200,8 +216,19 @@ func previewFile(path string, r io.Reader, parser *einvoice.Parser, s *setup) re
 	}
 	inv.ID = res.File
 	res.Number, res.Kind, res.Direction, res.Currency = inv.Number, string(inv.Kind), string(inv.Direction), inv.Currency
-	if err := einvoice.Check(&inv); err != nil {
+	res.Profile = inv.Metadata["profile"]
+	err = einvoice.Check(&inv)
+	res.Warnings = inv.Warnings
+	if err != nil {
 		return failed(res, err)
+	}
+	ident := invoicesync.DocumentIdentity(&inv)
+	if first, ok := seen[ident]; ok && ident != "" {
+		return failed(res, &invoicesync.SyncError{
+			Code: invoicesync.CodeDuplicate, InvoiceID: inv.ID, InvoiceNumber: inv.Number, Field: "Number", Value: inv.Number, Expected: first,
+			Message:    fmt.Sprintf("the same document as %s (same direction, kind, parties and number): sync posts it once", first),
+			Resolution: "remove one of the two files, or leave both: the second is never posted",
+		})
 	}
 	var m *invoicesync.Mapping
 	var chart *invoicesync.Chart
@@ -220,6 +247,9 @@ func previewFile(path string, r io.Reader, parser *einvoice.Parser, s *setup) re
 		return failed(res, err)
 	}
 	res.Status = "ok"
+	if ident != "" {
+		seen[ident] = res.File
+	}
 	res.Totals = summarize(e)
 	for _, l := range e.Lines {
 		res.Lines = append(res.Lines, resultLine{
