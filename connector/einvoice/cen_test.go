@@ -42,8 +42,8 @@ var cenXSLT = map[string]string{
 //   - BR-CO-10 … BR-CO-17, the calculation rules of the totals and of the VAT
 //     breakdown (BT-106 = Σ BT-131, BT-109 = BT-106 − BT-107 + BT-108,
 //     BT-110 = Σ BT-117, BT-112 = BT-109 + BT-110,
-//     BT-115 = BT-112 − BT-113 + BT-114, BT-107/BT-108 = Σ document allowances/charges, BT-117 =
-//     BT-116 × BT-119 / 100). The other BR-CO rules (03–09, 18–26) concern
+//     BT-115 = BT-112 − BT-113 + BT-114, BT-107/BT-108 = Σ document
+//     allowances/charges, BT-117 = BT-116 × BT-119 / 100). The other BR-CO rules (03–09, 18–26) concern
 //     dates, codes, reasons, identifiers and the presence of a VAT
 //     breakdown, not amounts;
 //   - BR-DEC-*, at most two decimals in every document amount;
