@@ -100,7 +100,7 @@ var cenExceptions = map[string]string{
 // and CEN must report these amount rules as fatal failed asserts. A Saxon
 // set-up that validated nothing would otherwise pass as "all accepted".
 var cenMustRefuse = map[string][]string{
-	"mustang--invalidXRV30.xml":                          {"BR-CO-16"},             // BT-115 314.86 for BT-112 − BT-113 = 336.90
+	"mustang--invalidXRV30.xml":                          {"BR-CO-16"},             // BT-115 336.91, but BT-112 is 336.9 (no BT-113, BT-114)
 	"mustang--FAIL_zugferd_2p1_MINIMUM_Rechnung_380.xml": {"BR-CO-10", "BR-CO-14"}, // no lines, no VAT breakdown
 }
 
@@ -253,9 +253,9 @@ func (f *cenFile) amountFailures() (amount, other []string) {
 // XML file of testdata (one Java process per rule set, both at once) and
 // compares CEN's verdict on the amount rules with the library's.
 //
-// CEN's verdict is "refused" when a fatal failed assert among
-// the amount rules (amountRules) exists, else "accepted". The library's verdict is that of
-// Parser{Direction: Sales}.Parse followed by Check: "refused" for a
+// CEN's verdict is "refused" when a fatal failed assert among the amount
+// rules (amountRules) exists, else "accepted". The library's verdict is
+// that of Parser{Direction: Sales}.Parse followed by Check: "refused" for a
 // *invoicesync.SyncError with code ERROR_SYNC_INVOICE_AMOUNT_VALIDATION, or
 // ERROR_SYNC_INVOICE_LINE_VALIDATION on a document without lines (EN 16931
 // requires a line, BR-16, and CEN's BR-CO-10 sums no line amounts to zero
