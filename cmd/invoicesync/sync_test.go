@@ -163,3 +163,39 @@ func TestSyncEscapesFields(t *testing.T) {
 	require.Equal(t, filepath.Join(in, `odd\nname.xml`), f[2])
 	require.Equal(t, `2018\n112\tA\\B`, f[3])
 }
+
+// TestSyncCategoryWithAndWithoutZeroRate syncs a folder holding an invoice
+// in VAT category O without rate and one in O at 0 %: the demo chart
+// declares one VAT code for both, and both are posted with it.
+func TestSyncCategoryWithAndWithoutZeroRate(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(einvoices, "en16931--Invoice-Min_content_without_VAT.xml"))
+	require.NoError(t, err)
+	zero := strings.Replace(string(src), "<cbc:ID>2018-112</cbc:ID>", "<cbc:ID>2018-113</cbc:ID>", 1)
+	require.Equal(t, 2, strings.Count(zero, "<cbc:ID>O</cbc:ID>"))
+	zero = strings.ReplaceAll(zero, "<cbc:ID>O</cbc:ID>", "<cbc:ID>O</cbc:ID><cbc:Percent>0</cbc:Percent>")
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	require.NoError(t, os.Mkdir(in, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(in, "a-no-rate.xml"), src, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(in, "b-zero-rate.xml"), []byte(zero), 0o644))
+
+	journal := filepath.Join(dir, "books.journal")
+	status, out, errOut := runCmd("sync", "-ledger", "hledger:"+journal, in)
+	require.Equal(t, exitOK, status, errOut)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	require.Len(t, lines, 3, out)
+	require.Equal(t, "2 invoices: 2 synchronized (2 posted), 0 errors, 0 waiting, 0 skipped; journal "+journal, lines[2])
+	file, err := plaintext.ReadFile(journal, plaintext.Hledger)
+	require.NoError(t, err)
+	require.Len(t, file.Entries, 2)
+	for _, e := range file.Entries {
+		require.NoError(t, e.Entry.Check())
+		var vat []string
+		for _, l := range e.Entry.Lines {
+			if l.VATCode != "" {
+				vat = append(vat, l.Account+" "+l.Credit.StringFixed(2)+" "+l.VATCode)
+			}
+		}
+		require.Equal(t, []string{"706000 400.00 V-O0"}, vat, e.Ref.ID)
+	}
+}
