@@ -44,7 +44,7 @@ func TestPreviewGolden(t *testing.T) {
 func TestPreviewLines(t *testing.T) {
 	_, out, _ := runCmd("preview", einvoices)
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	require.Len(t, lines, 25)
+	require.Len(t, lines, 32)
 	errors := map[string]string{}
 	for _, l := range lines {
 		var r result
@@ -68,8 +68,11 @@ func TestPreviewLines(t *testing.T) {
 		require.Equal(t, tot.Credit, credit.StringFixed(2), r.File)
 	}
 	require.Equal(t, map[string]string{
+		"gobl--be-invoice-peppol.json":                       "ERROR_SYNC_INVOICE_LINE_VALIDATION",
+		"gobl--es-invoice-es-es-freelance.json":              "ERROR_SYNC_INVOICE_AMOUNT_VALIDATION",
 		"mustang--FAIL_zugferd_2p1_MINIMUM_Rechnung_380.xml": "ERROR_SYNC_INVOICE_LINE_VALIDATION",
 		"mustang--invalidXRV30.xml":                          "ERROR_SYNC_INVOICE_AMOUNT_VALIDATION",
+		"own--cii-extended-group-not-adding-up.xml":          "ERROR_SYNC_INVOICE_AMOUNT_VALIDATION",
 	}, errors)
 }
 

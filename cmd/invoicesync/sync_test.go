@@ -14,8 +14,9 @@ import (
 )
 
 // TestSyncTwice posts the testdata folder into a new journal of each format:
-// 23 invoices posted, 2 in error (a MINIMUM profile without lines, an
-// inconsistent total), a journal the real tool accepts. Running again posts
+// 27 invoices posted, 5 in error (a MINIMUM profile without lines, an
+// inconsistent total, a group of sub-lines not adding up, GOBL prices
+// including VAT, a GOBL withholding that Check does not count yet), a journal the real tool accepts. Running again posts
 // nothing and leaves the journal byte for byte as it was, and so does a run
 // that lost its state (another -state file): the journal's idempotency keys
 // are read back. Naming a file a second time, under another path, adds
@@ -28,10 +29,10 @@ func TestSyncTwice(t *testing.T) {
 			status, out, errOut := runCmd("sync", "-ledger", format+":"+journal, einvoices)
 			require.Equal(t, exitFiles, status, errOut)
 			lines := strings.Split(strings.TrimSpace(out), "\n")
-			require.Len(t, lines, 26)
-			require.Equal(t, "25 invoices: 23 synchronized (23 posted), 2 errors, 0 waiting, 0 skipped; journal "+journal, lines[25])
+			require.Len(t, lines, 33)
+			require.Equal(t, "32 invoices: 27 synchronized (27 posted), 5 errors, 0 waiting, 0 skipped; journal "+journal, lines[32])
 			var posted, failed []string
-			for _, l := range lines[:25] {
+			for _, l := range lines[:32] {
 				f := strings.Split(l, "\t")
 				require.Len(t, f, 7, l)
 				switch f[0] {
@@ -43,16 +44,19 @@ func TestSyncTwice(t *testing.T) {
 				}
 			}
 			require.Equal(t, []string{
+				"gobl--be-invoice-peppol.json ERROR_SYNC_INVOICE_LINE_VALIDATION",
+				"gobl--es-invoice-es-es-freelance.json ERROR_SYNC_INVOICE_AMOUNT_VALIDATION",
 				"mustang--FAIL_zugferd_2p1_MINIMUM_Rechnung_380.xml ERROR_SYNC_INVOICE_LINE_VALIDATION",
 				"mustang--invalidXRV30.xml ERROR_SYNC_INVOICE_AMOUNT_VALIDATION",
+				"own--cii-extended-group-not-adding-up.xml ERROR_SYNC_INVOICE_AMOUNT_VALIDATION",
 			}, failed)
 			require.Equal(t, "E1", posted[0], "one invoice at a time: entry ids follow the files' order")
-			require.Equal(t, "E23", posted[22])
+			require.Equal(t, "E27", posted[26])
 			tooltest.Check(t, format, journal)
 
 			file, err := plaintext.ReadFile(journal, plaintext.Format(format))
 			require.NoError(t, err)
-			require.Len(t, file.Entries, 23)
+			require.Len(t, file.Entries, 27)
 			for _, e := range file.Entries {
 				require.NoError(t, e.Entry.Check(), e.Ref.ID)
 			}
@@ -71,12 +75,12 @@ func TestSyncTwice(t *testing.T) {
 				require.NoError(t, err)
 				require.Equal(t, string(before), string(after))
 			}
-			unchanged := "25 invoices: 23 synchronized (0 posted), 2 errors"
+			unchanged := "32 invoices: 27 synchronized (0 posted), 5 errors"
 			again(unchanged, einvoices)
 			again(unchanged, einvoices, "./"+einvoices+"/xrechnung--01.01a-INVOICE_ubl.xml")
 			// Without its state, the run posts each entry again as far as it
 			// knows; the journal finds every idempotency key and writes nothing.
-			again("25 invoices: 23 synchronized (23 posted), 2 errors", "-state", filepath.Join(dir, "other.state"), einvoices)
+			again("32 invoices: 27 synchronized (27 posted), 5 errors", "-state", filepath.Join(dir, "other.state"), einvoices)
 		})
 	}
 }
@@ -162,4 +166,40 @@ func TestSyncEscapesFields(t *testing.T) {
 	require.Equal(t, "synchronized", f[0])
 	require.Equal(t, filepath.Join(in, `odd\nname.xml`), f[2])
 	require.Equal(t, `2018\n112\tA\\B`, f[3])
+}
+
+// TestSyncCategoryWithAndWithoutZeroRate syncs a folder holding an invoice
+// in VAT category O without rate and one in O at 0 %: the demo chart
+// declares one VAT code for both, and both are posted with it.
+func TestSyncCategoryWithAndWithoutZeroRate(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(einvoices, "en16931--Invoice-Min_content_without_VAT.xml"))
+	require.NoError(t, err)
+	zero := strings.Replace(string(src), "<cbc:ID>2018-112</cbc:ID>", "<cbc:ID>2018-113</cbc:ID>", 1)
+	require.Equal(t, 2, strings.Count(zero, "<cbc:ID>O</cbc:ID>"))
+	zero = strings.ReplaceAll(zero, "<cbc:ID>O</cbc:ID>", "<cbc:ID>O</cbc:ID><cbc:Percent>0</cbc:Percent>")
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	require.NoError(t, os.Mkdir(in, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(in, "a-no-rate.xml"), src, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(in, "b-zero-rate.xml"), []byte(zero), 0o644))
+
+	journal := filepath.Join(dir, "books.journal")
+	status, out, errOut := runCmd("sync", "-ledger", "hledger:"+journal, in)
+	require.Equal(t, exitOK, status, errOut)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	require.Len(t, lines, 3, out)
+	require.Equal(t, "2 invoices: 2 synchronized (2 posted), 0 errors, 0 waiting, 0 skipped; journal "+journal, lines[2])
+	file, err := plaintext.ReadFile(journal, plaintext.Hledger)
+	require.NoError(t, err)
+	require.Len(t, file.Entries, 2)
+	for _, e := range file.Entries {
+		require.NoError(t, e.Entry.Check())
+		var vat []string
+		for _, l := range e.Entry.Lines {
+			if l.VATCode != "" {
+				vat = append(vat, l.Account+" "+l.Credit.StringFixed(2)+" "+l.VATCode)
+			}
+		}
+		require.Equal(t, []string{"706000 400.00 V-O0"}, vat, e.Ref.ID)
+	}
 }

@@ -1,7 +1,10 @@
 package einvoice
 
 import (
+	"fmt"
 	"strings"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/invoicesync/invoicesync"
 )
@@ -49,11 +52,7 @@ func (r *reader) cii(root *node) {
 	}
 	r.docAccount = settlement.str("ReceivableSpecifiedTradeAccountingAccount", "ID")
 
-	for _, item := range tx.all("IncludedSupplyChainTradeLineItem") {
-		if l, ok := r.ciiLine(item); ok {
-			inv.Lines = append(inv.Lines, l)
-		}
-	}
+	r.ciiLines(tx.all("IncludedSupplyChainTradeLineItem"))
 	for _, ac := range settlement.all("SpecifiedTradeAllowanceCharge") {
 		r.allowanceCharge(ac, &ciiAC, true, &inv.Allowances, &inv.Charges)
 	}
@@ -139,15 +138,141 @@ func (r *reader) ciiParty(agreement, tx *node, name, bt, role string) (invoicesy
 	return p, plain
 }
 
-// ciiLine reads an IncludedSupplyChainTradeLineItem (BG-25). Sub-lines
-// (with a ParentLineID) and lines marked INFORMATION are details that the
-// totals do not count: ok is false for them.
-func (r *reader) ciiLine(item *node) (l invoicesync.Line, ok bool) {
-	ld := item.child("AssociatedDocumentLineDocument")
-	if ld.str("ParentLineID") != "" || strings.EqualFold(ld.str("LineStatusReasonCode"), "INFORMATION") {
-		return l, false
+// ciiLine is one IncludedSupplyChainTradeLineItem with its place in the
+// line hierarchy of Factur-X / ZUGFeRD EXTENDED.
+type ciiLine struct {
+	item           *node
+	id, parent     string // BT-126 and the parent line's id (BT-X-304)
+	status         string // BT-X-8: GROUP, DETAIL, INFORMATION or empty
+	line           invoicesync.Line
+	kids           []int // the lines naming this one as parent, INFORMATION lines left out
+	hasParent      bool
+	parentOf, seen int
+}
+
+// ciiLines reads the lines (BG-25) into the invoice. Factur-X and ZUGFeRD
+// EXTENDED let lines form a tree: a sub-line names its parent
+// (ram:ParentLineID, BT-X-304), and a line's status (LineStatusReasonCode,
+// BT-X-8) says what it is: GROUP, a subtotal of its sub-lines; DETAIL, a
+// line of the invoice; INFORMATION, a line for information only. Their rule
+// BR-FXEXT-CO-10 counts in BT-106 the lines whose status is DETAIL or none:
+// so the invoice's lines are the leaves of the tree — the lines that are
+// neither GROUP nor INFORMATION and have no sub-line —, in document order.
+// A GROUP line may carry a placeholder VAT (or none): only its sub-lines'
+// VAT is meant. Each line that has sub-lines (INFORMATION ones left out),
+// and each GROUP line, must declare the sum of its sub-lines' net amounts
+// (BT-131), at any depth, sub-lines coming before or after their parent;
+// one that does not is refused with ERROR_SYNC_INVOICE_AMOUNT_VALIDATION,
+// naming the line and both figures, since which figure is meant cannot be
+// known. A ParentLineID naming no line, or a loop of parents, makes the
+// document unreadable.
+func (r *reader) ciiLines(items []*node) {
+	lines := make([]ciiLine, len(items))
+	tree := false
+	for i, item := range items {
+		c := &lines[i]
+		ld := item.child("AssociatedDocumentLineDocument")
+		c.item, c.id = item, ld.str("LineID")
+		c.parent, c.status = ld.str("ParentLineID"), strings.ToUpper(ld.str("LineStatusReasonCode"))
+		c.hasParent = c.parent != ""
+		if c.hasParent || c.status == "GROUP" {
+			tree = true
+		}
+		if c.status != "INFORMATION" {
+			c.line = r.ciiLine(item)
+		}
 	}
-	l.ID = ld.str("LineID")
+	if r.err != nil {
+		return
+	}
+	if !tree {
+		for i := range lines {
+			if lines[i].status != "INFORMATION" {
+				r.inv.Lines = append(r.inv.Lines, lines[i].line)
+			}
+		}
+		return
+	}
+	byID := make(map[string][]int, len(lines))
+	for i := range lines {
+		if lines[i].id != "" {
+			byID[lines[i].id] = append(byID[lines[i].id], i)
+		}
+	}
+	for i := range lines {
+		c := &lines[i]
+		c.parentOf = -1
+		if !c.hasParent {
+			continue
+		}
+		at := c.item.at("AssociatedDocumentLineDocument", "ParentLineID")
+		switch p := byID[c.parent]; {
+		case len(p) == 0:
+			r.fail(at, "", fmt.Sprintf("BT-X-304 parent line %q of line %q names no line of the invoice", clip(c.parent), clip(c.id)))
+			return
+		case len(p) > 1:
+			r.fail(at, "", fmt.Sprintf("BT-X-304 parent line %q of line %q names %d lines: line ids must be unique", clip(c.parent), clip(c.id), len(p)))
+			return
+		default:
+			c.parentOf = p[0]
+			if c.status != "INFORMATION" {
+				lines[p[0]].kids = append(lines[p[0]].kids, i)
+			}
+		}
+	}
+	// Each chain of parents ends at a line without one, or loops: walking
+	// up from each line in turn, meeting a line of this walk again is a
+	// loop, meeting one of an earlier walk is the end of a chain known good.
+	for i := range lines {
+		for j := i; j >= 0; j = lines[j].parentOf {
+			if lines[j].seen == i+1 {
+				r.fail(lines[j].item.at("AssociatedDocumentLineDocument", "ParentLineID"), "",
+					fmt.Sprintf("BT-X-304 the parent lines of line %q loop back to it", clip(lines[j].id)))
+				return
+			}
+			if lines[j].seen != 0 {
+				break
+			}
+			lines[j].seen = i + 1
+		}
+	}
+	for i := range lines {
+		c := &lines[i]
+		if c.status == "INFORMATION" || len(c.kids) == 0 && c.status != "GROUP" {
+			continue
+		}
+		sum := decimal.Zero
+		for _, k := range c.kids {
+			sum = sum.Add(lines[k].line.NetAmount)
+		}
+		if !sum.Equal(c.line.NetAmount) {
+			at := c.item.at("SpecifiedLineTradeSettlement", "SpecifiedTradeSettlementLineMonetarySummation", "LineTotalAmount")
+			r.refuse(at, invoicesync.CodeAmountValidation,
+				fmt.Sprintf("the %s line %q declares a net amount (BT-131) of %s but its %d sub-lines add up to %s: which is meant cannot be known",
+					strings.ToLower(firstNonEmpty(c.status, "parent")), clip(c.id), written(c.line.NetAmount), len(c.kids), written(sum)),
+				written(c.line.NetAmount), written(sum))
+			return
+		}
+	}
+	for i := range lines {
+		if c := &lines[i]; c.status != "INFORMATION" && c.status != "GROUP" && len(c.kids) == 0 {
+			r.inv.Lines = append(r.inv.Lines, c.line)
+		}
+	}
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// ciiLine reads an IncludedSupplyChainTradeLineItem (BG-25).
+func (r *reader) ciiLine(item *node) (l invoicesync.Line) {
+	l.ID = item.str("AssociatedDocumentLineDocument", "LineID")
 	prod := item.child("SpecifiedTradeProduct")
 	l.Description = prod.str("Name")
 	if l.Description == "" {
@@ -163,7 +288,7 @@ func (r *reader) ciiLine(item *node) (l invoicesync.Line, ok bool) {
 	settle := item.child("SpecifiedLineTradeSettlement")
 	if settle == nil {
 		r.missing(item, "BT-131", "line net amount", "ram:SpecifiedLineTradeSettlement")
-		return l, true
+		return l
 	}
 	if tax := settle.child("ApplicableTradeTax"); tax != nil {
 		l.VATCategory = tax.str("CategoryCode")
@@ -174,7 +299,7 @@ func (r *reader) ciiLine(item *node) (l invoicesync.Line, ok bool) {
 	}
 	l.NetAmount = r.amount(settle, "BT-131", true, "SpecifiedTradeSettlementLineMonetarySummation", "LineTotalAmount")
 	l.AccountNumber = settle.str("ReceivableSpecifiedTradeAccountingAccount", "ID")
-	return l, true
+	return l
 }
 
 // ciiTotals reads SpecifiedTradeSettlementHeaderMonetarySummation (BG-22).
@@ -194,7 +319,7 @@ func (r *reader) ciiTotals(settlement *node) {
 	t.Net = r.amount(ms, "BT-109", true, "TaxBasisTotalAmount")
 	for _, tt := range ms.all("TaxTotalAmount") {
 		if cur := tt.attr("currencyID"); inv.TaxCurrency != "" && cur == inv.TaxCurrency {
-			t.VATInTaxCurrency = r.amount(tt, "BT-111", false)
+			t.VATInTaxCurrency = r.amountIn(tt, "BT-111", inv.TaxCurrency, false)
 		} else {
 			t.VAT = r.amount(tt, "BT-110", false)
 		}

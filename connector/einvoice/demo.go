@@ -43,7 +43,9 @@ func (d DemoSetup) Chart() *invoicesync.Chart {
 
 // Demo returns a mapping and a chart under which the invoices invs can be
 // built: a sales and a purchase VAT code for every VAT category and rate
-// they use (reverse-charge ones for AE and K purchases), a small French
+// they use (reverse-charge ones for AE and K purchases; a category that
+// means 0 % without a rate, such as O or E, is the same with and without
+// a 0 % rate, as the entry builder reads it), a small French
 // chart of accounts, journals VT and HA, and the ledger currency of each
 // invoice its own. It is for trying the library on real invoices (the
 // invoicesync preview command uses it), not for posting: a real ledger has
@@ -56,8 +58,13 @@ func Demo(invs ...*invoicesync.Invoice) DemoSetup {
 	var keys []key
 	add := func(cat string, rate decimal.NullDecimal) {
 		k := key{cat: strings.ToUpper(strings.TrimSpace(cat))}
-		if rate.Valid {
+		switch {
+		case rate.Valid:
 			k.rate = rate.Decimal.String()
+		case impliesZeroRate(k.cat):
+			// The builder reads such a category without rate as the
+			// category at 0 % (invoicesync.BuildEntry): one key, one code.
+			k.rate = "0"
 		}
 		if k.cat == "" && k.rate == "" || slices.Contains(keys, k) {
 			return
@@ -121,4 +128,15 @@ func Demo(invs ...*invoicesync.Invoice) DemoSetup {
 	}
 	journals := []invoicesync.Journal{{Code: "VT", Name: "Sales", Type: "sales"}, {Code: "HA", Name: "Purchases", Type: "purchase"}}
 	return DemoSetup{Mapping: m, Accounts: accounts, VATCodes: codes, Journals: journals}
+}
+
+// impliesZeroRate reports whether VAT category c means a 0 % rate when the
+// invoice gives none, as the entry builder reads it: zero rated (Z), and
+// the categories of no VAT charged by the seller (E, AE, K, G, O).
+func impliesZeroRate(c string) bool {
+	switch c {
+	case "Z", "E", "AE", "K", "G", "O":
+		return true
+	}
+	return false
 }

@@ -17,17 +17,29 @@
 // allowances and charges; document allowances and charges (Factur-X
 // logistics service charges are charges) with their VAT category and rate;
 // the VAT breakdown; all totals BT-106 … BT-115; invoice and tax currency;
-// issue and due dates; embedded attachments, base64-decoded.
+// issue and due dates; embedded attachments, base64-decoded; the taxes a
+// GOBL invoice withholds (Spanish IRPF) as Withholdings, apart from VAT.
+//
+// Lines that form a tree — Factur-X / ZUGFeRD EXTENDED sub-lines
+// (ParentLineID, GROUP / DETAIL / INFORMATION), XRechnung's UBL
+// SubInvoiceLine — become their leaves, which the totals count; a line
+// whose sub-lines do not add up to it is refused with
+// ERROR_SYNC_INVOICE_AMOUNT_VALIDATION. An amount in another currency than
+// the invoice's, but the VAT total in the VAT accounting currency (BT-111),
+// is refused with ERROR_SYNC_INVOICE_CURRENCY_VALIDATION. GOBL prices that
+// include tax are refused: GOBL gives no net line amount for them.
 //
 // Whether an invoice is a sale or a purchase depends on who reads it:
 // Parser.Company lists the company's own VAT numbers and registration ids,
 // and the party that carries one is the company; Parser.Direction decides
-// when Company does not.
+// when Company does not. The invoice's Party is the other side, its Company
+// the company's own.
 //
 // Reading is defensive: the input is limited in size (20 MiB by default),
 // nesting depth, number of elements and attributes, and attributes of one
 // element; no entity is resolved beyond XML's five and a document with a
 // DTD is refused; every failure is a *ParseError naming the file, the line
-// and the XML path. Check verifies the EN 16931 calculation rules exactly,
-// which a Source applies to every file.
+// and the XML path, and the code of a document refused though readable.
+// Check verifies the EN 16931 calculation rules exactly, which a Source
+// applies to every file.
 package einvoice

@@ -12,7 +12,8 @@ import (
 )
 
 // FuzzParse feeds Parse every testdata file and mutations of them. Parse
-// must not panic; every failure must be a *ParseError; and an invoice that
+// must not panic; every failure must be a *ParseError, ErrUnreadable
+// exactly when it has no code of a refused document; and an invoice that
 // parses and passes Check must build into a balanced entry or fail with a
 // typed error — never panic, never an unbalanced entry.
 func FuzzParse(f *testing.F) {
@@ -38,8 +39,12 @@ func FuzzParse(f *testing.F) {
 			if !errors.As(err, &pe) {
 				t.Fatalf("not a ParseError: %T %v", err, err)
 			}
-			if !errors.Is(err, invoicesync.ErrUnreadable) {
-				t.Fatalf("not ErrUnreadable: %v", err)
+			// Unreadable, or read and refused with a code: never both.
+			if errors.Is(err, invoicesync.ErrUnreadable) != (pe.Code == "") {
+				t.Fatalf("code %q but ErrUnreadable %v: %v", pe.Code, errors.Is(err, invoicesync.ErrUnreadable), err)
+			}
+			if pe.Code != "" && invoicesync.Code(err) != pe.Code {
+				t.Fatalf("code %q, but invoicesync.Code says %q: %v", pe.Code, invoicesync.Code(err), err)
 			}
 			return
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -182,6 +183,7 @@ type goblTotals struct {
 	Payable      goblValue `json:"payable"`
 	Advance      goblValue `json:"advance"`
 	Due          goblValue `json:"due"`
+	RetainedTax  goblValue `json:"retained_tax"`
 	Taxes        *struct {
 		Categories []struct {
 			Code     string `json:"code"`
@@ -217,6 +219,14 @@ type goblReader struct {
 func (g *goblReader) fail(path, reason string) {
 	if g.err == nil {
 		g.err = &ParseError{Path: g.base + path, Reason: reason}
+	}
+}
+
+// refuse records a problem of a document read whole that cannot be posted
+// as it stands, with its code.
+func (g *goblReader) refuse(path string, code invoicesync.ErrorCode, reason, value, expected string) {
+	if g.err == nil {
+		g.err = &ParseError{Path: g.base + path, Reason: reason, Code: code, Value: value, Expected: expected}
 	}
 }
 
@@ -295,8 +305,21 @@ var goblTypes = map[string]string{
 	"debit-note":  "383",
 }
 
-// parseGOBL reads a GOBL bill/invoice, bare or in an envelope.
+// parseGOBL reads a GOBL bill/invoice, bare or in an envelope. JSON is
+// UTF-8 (RFC 8259): a document with bytes that are not is refused, as an
+// XML document is, rather than read with the bytes replaced.
 func (p *Parser) parseGOBL(data []byte) (invoicesync.Invoice, error) {
+	if !utf8.Valid(data) {
+		off := 0
+		for off < len(data) {
+			r, size := utf8.DecodeRune(data[off:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			off += size
+		}
+		return invoicesync.Invoice{}, &ParseError{Reason: fmt.Sprintf("malformed JSON: invalid UTF-8 at byte offset %d", off)}
+	}
 	var f goblFile
 	if err := json.Unmarshal(data, &f); err != nil {
 		return invoicesync.Invoice{}, goblJSONError(err)
@@ -419,7 +442,14 @@ func (g *goblReader) invoice(r *reader, doc *goblInvoice) {
 		inv.Currency = doc.Currency
 	}
 	if doc.Tax != nil && doc.Tax.PricesInclude != "" {
-		g.fail("/tax/prices_include", fmt.Sprintf("the prices include %s (tax.prices_include): the line amounts are not the net amounts EN 16931 requires (BT-131); export the invoice with the included taxes removed", clip(doc.Tax.PricesInclude)))
+		// The line totals are then gross: GOBL states no line's net amount,
+		// only the breakdown's net bases, which need not add up to the
+		// invoice's net total (its own peppol example declares bases of
+		// 1,338.84 and 9.43 for a net total of 1,348.28). Working out net
+		// lines would be recomputing, and could not be exact.
+		g.refuse("/tax/prices_include", invoicesync.CodeLineValidation,
+			fmt.Sprintf("the prices include %s (tax.prices_include): the line totals include the tax, and GOBL states no net amount for them (BT-131), which an entry needs; export the invoice with prices without tax", clip(doc.Tax.PricesInclude)),
+			clip(doc.Tax.PricesInclude), "")
 	}
 	if doc.Ordering != nil {
 		r.docAccount = doc.Ordering.Cost // BT-19
@@ -434,9 +464,8 @@ func (g *goblReader) invoice(r *reader, doc *goblInvoice) {
 		r.buyer, r.buyerIDs = g.party(doc.Customer, "/customer", "BT-44", "buyer")
 	}
 
-	if len(doc.Lines) == 0 {
-		g.missing("/lines", "BG-25 invoice lines are missing")
-	}
+	// An invoice without lines is read as one: the entry builder refuses
+	// it for that reason, as it does a Factur-X MINIMUM.
 	for i := range doc.Lines {
 		inv.Lines = append(inv.Lines, g.line(&doc.Lines[i], i))
 	}
@@ -654,7 +683,7 @@ func (g *goblReader) totals(inv *invoicesync.Invoice, gt *goblTotals) {
 		return
 	}
 	t := &inv.Totals
-	t.LineTotal = g.amount(gt.Sum, "/totals/sum", "BT-106", "sum of line net amounts", true)
+	t.LineTotal = g.amount(gt.Sum, "/totals/sum", "BT-106", "sum of line net amounts", len(inv.Lines) > 0)
 	t.AllowanceTotal = g.amount(gt.Discount, "/totals/discount", "BT-107", "sum of allowances", false)
 	t.ChargeTotal = g.amount(gt.Charge, "/totals/charge", "BT-108", "sum of charges", false)
 	t.Net = g.amount(gt.Total, "/totals/total", "BT-109", "invoice total amount without VAT", true)
@@ -671,8 +700,23 @@ func (g *goblReader) totals(inv *invoicesync.Invoice, gt *goblTotals) {
 	if gt.Taxes == nil {
 		return
 	}
+	withheld := decimal.Zero
 	for i, cat := range gt.Taxes.Categories {
-		if cat.Retained || !strings.EqualFold(cat.Code, "VAT") {
+		if cat.Retained {
+			for j, rt := range cat.Rates {
+				path := fmt.Sprintf("/totals/taxes/categories/%d/rates/%d", i, j)
+				w := invoicesync.Withholding{
+					Tax:    strings.TrimSpace(cat.Code),
+					Rate:   g.percent(rt.Percent, path+"/percent", "withholding", "rate"),
+					Base:   g.amount(rt.Base, path+"/base", "withholding", "base", false),
+					Amount: g.amount(rt.Amount, path+"/amount", "withholding", "amount", true),
+				}
+				withheld = withheld.Add(w.Amount)
+				inv.Withholdings = append(inv.Withholdings, w)
+			}
+			continue
+		}
+		if !strings.EqualFold(cat.Code, "VAT") {
 			continue
 		}
 		for j, rt := range cat.Rates {
@@ -684,6 +728,14 @@ func (g *goblReader) totals(inv *invoicesync.Invoice, gt *goblTotals) {
 				TaxableAmount: g.amount(rt.Base, path+"/base", "BT-116", "VAT category taxable amount", true),
 				TaxAmount:     g.amount(rt.Amount, path+"/amount", "BT-117", "VAT category tax amount", true),
 			})
+		}
+	}
+	if gt.RetainedTax.present() {
+		declared := g.amount(gt.RetainedTax, "/totals/retained_tax", "withholding", "total", false)
+		if g.err == nil && !declared.Equal(withheld) {
+			g.refuse("/totals/retained_tax", invoicesync.CodeAmountValidation,
+				fmt.Sprintf("the taxes withheld add up to %s but the document declares %s withheld (totals.retained_tax)", written(withheld), written(declared)),
+				written(declared), written(withheld))
 		}
 	}
 }

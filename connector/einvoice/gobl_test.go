@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -270,12 +271,6 @@ func TestGOBLErrors(t *testing.T) {
 		data := goblMutate(t, multi, func(env map[string]any) { delete(goblObj(env, "doc", "customer"), "name") })
 		requireGOBLError(t, data, "/doc/customer/name", true, "BT-44")
 	})
-	t.Run("prices include VAT", func(t *testing.T) {
-		data := goblMutate(t, multi, func(env map[string]any) {
-			goblObj(env, "doc")["tax"] = map[string]any{"prices_include": "VAT"}
-		})
-		requireGOBLError(t, data, "/doc/tax/prices_include", false, "net amounts")
-	})
 	t.Run("wrong JSON type", func(t *testing.T) {
 		data := goblMutate(t, multi, func(env map[string]any) { goblObj(env, "doc", "customer")["name"] = 42 })
 		requireGOBLError(t, data, "/doc/customer/name", false, "byte offset")
@@ -416,4 +411,112 @@ func FuzzGOBL(f *testing.F) {
 		}
 		_ = Check(&inv)
 	})
+}
+
+// requireGOBLRefusal asserts data is read but refused with code: a
+// ParseError that is not ErrUnreadable.
+func requireGOBLRefusal(t *testing.T, data []byte, path string, code invoicesync.ErrorCode, reason string) *ParseError {
+	t.Helper()
+	_, err := parseGOBLBytes(t, Parser{Direction: invoicesync.Sales}, data)
+	var pe *ParseError
+	require.True(t, errors.As(err, &pe), "%T: %v", err, err)
+	require.Equal(t, path, pe.Path, pe.Error())
+	require.Equal(t, code, pe.Code)
+	require.Equal(t, code, invoicesync.Code(err))
+	require.False(t, errors.Is(err, invoicesync.ErrUnreadable), pe.Error())
+	require.Contains(t, pe.Reason, reason)
+	return pe
+}
+
+// Prices that include VAT make the line totals gross, and GOBL states no
+// line's net amount: refused, naming the option. GOBL's own peppol example
+// shows why working them out is no option: its VAT bases, 1,338.84 and
+// 9.43, add up to 1,348.27 where its net total is 1,348.28.
+func TestGOBLPricesIncludingTaxAreRefused(t *testing.T) {
+	data := readGOBL(t, "gobl--be-invoice-peppol.json")
+	pe := requireGOBLRefusal(t, data, "/doc/tax/prices_include", invoicesync.CodeLineValidation, "the prices include VAT (tax.prices_include)")
+	require.Equal(t, "VAT", pe.Value)
+	se := pe.SyncError("gobl--be-invoice-peppol.json")
+	require.Equal(t, invoicesync.CodeLineValidation, se.Code)
+	require.Equal(t, "/doc/tax/prices_include", se.Field)
+
+	multi := goblMutate(t, "gobl--no-invoice-no-multi-rate.json", func(env map[string]any) {
+		goblObj(env, "doc")["tax"] = map[string]any{"prices_include": "VAT"}
+	})
+	requireGOBLRefusal(t, multi, "/doc/tax/prices_include", invoicesync.CodeLineValidation, "net amount")
+}
+
+// JSON is UTF-8: a document with a byte that is not is refused, as an XML
+// one is, instead of being read with U+FFFD in its place.
+func TestGOBLInvalidUTF8IsRefused(t *testing.T) {
+	data := readGOBL(t, "gobl--de-invoice-de-de-xr.json")
+	at := bytes.Index(data, []byte("Provide One GmbH"))
+	require.Positive(t, at)
+	bad := append(append(append([]byte{}, data[:at]...), 0xff), data[at:]...)
+	pe := requireGOBLError(t, bad, "", false, "malformed JSON: invalid UTF-8 at byte offset ")
+	require.Equal(t, "malformed JSON: invalid UTF-8 at byte offset "+strconv.Itoa(at), pe.Reason)
+
+	// In the XML syntaxes too.
+	xml := []byte(`<?xml version="1.0" encoding="UTF-8"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"><ID>` + "\xff" + `</ID></Invoice>`)
+	_, err := Parse(bytes.NewReader(xml))
+	require.ErrorIs(t, err, invoicesync.ErrUnreadable)
+	require.ErrorContains(t, err, "invalid UTF-8")
+}
+
+// A GOBL invoice without lines is read; the builder refuses it for having
+// no lines, as it does a Factur-X MINIMUM.
+func TestGOBLWithoutLines(t *testing.T) {
+	data := goblMutate(t, "gobl--de-invoice-de-de-xr.json", func(env map[string]any) {
+		delete(goblObj(env, "doc"), "lines")
+	})
+	inv, err := parseGOBLBytes(t, Parser{Direction: invoicesync.Sales}, data)
+	require.NoError(t, err)
+	require.Empty(t, inv.Lines)
+	requireDec(t, "1620.00", inv.Totals.Net, "BT-109")
+	requireDec(t, "1927.80", inv.Totals.Payable, "BT-115")
+	d := Demo(&inv)
+	_, err = invoicesync.BuildEntry(&inv, d.Mapping, d.Chart(), invoicesync.PartnerRef{})
+	var se *invoicesync.SyncError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, invoicesync.CodeLineValidation, se.Code)
+	require.Equal(t, "Lines", se.Field)
+	require.Contains(t, se.Message, "no lines")
+}
+
+// GOBL's Spanish freelance example withholds IRPF: 1,620.00 + VAT 340.20 −
+// IRPF 243.00 = 1,717.20 payable. IRPF is a withholding, not VAT.
+func TestGOBLWithholdings(t *testing.T) {
+	data := readGOBL(t, "gobl--es-invoice-es-es-freelance.json")
+	inv, err := parseGOBLBytes(t, Parser{Direction: invoicesync.Sales}, data)
+	require.NoError(t, err)
+	require.Len(t, inv.Withholdings, 1)
+	w := inv.Withholdings[0]
+	require.Equal(t, "IRPF", w.Tax)
+	require.True(t, w.Rate.Valid)
+	require.Equal(t, "15", w.Rate.Decimal.String())
+	requireDec(t, "1620.00", w.Base, "withholding base")
+	requireDec(t, "243.00", w.Amount, "withholding amount")
+
+	require.Len(t, inv.Lines, 1)
+	require.Equal(t, "S", inv.Lines[0].VATCategory)
+	require.Equal(t, "21", inv.Lines[0].VATRate.Decimal.String())
+	require.Len(t, inv.VATBreakdown, 1, "IRPF is not VAT")
+	requireDec(t, "1620.00", inv.VATBreakdown[0].TaxableAmount, "BT-116")
+	requireDec(t, "340.20", inv.VATBreakdown[0].TaxAmount, "BT-117")
+	tot := inv.Totals
+	requireDec(t, "1620.00", tot.LineTotal, "BT-106")
+	requireDec(t, "1620.00", tot.Net, "BT-109")
+	requireDec(t, "340.20", tot.VAT, "BT-110")
+	requireDec(t, "1960.20", tot.Gross, "BT-112")
+	requireDec(t, "1717.20", tot.Payable, "BT-115")
+	// BT-115 = BT-112 − BT-113 + BT-114 − Σ withheld
+	requireDec(t, tot.Payable.StringFixed(2), tot.Gross.Sub(tot.Prepaid).Add(tot.PayableRounding).Sub(w.Amount), "payable")
+
+	// The withheld amounts must add up to the declared retained_tax.
+	bad := goblMutate(t, "gobl--es-invoice-es-es-freelance.json", func(env map[string]any) {
+		goblObj(env, "doc", "totals")["retained_tax"] = "244.00"
+	})
+	pe := requireGOBLRefusal(t, bad, "/doc/totals/retained_tax", invoicesync.CodeAmountValidation, "the taxes withheld add up to 243.00 but the document declares 244.00")
+	require.Equal(t, "244.00", pe.Value)
+	require.Equal(t, "243.00", pe.Expected)
 }

@@ -115,8 +115,11 @@ func Parse(r io.Reader) (invoicesync.Invoice, error) {
 // invoice's ID is empty (a Source sets it to the file's path), its Status
 // is sent, and Metadata holds "syntax" and "profile" (BT-24).
 //
-// Every failure is a *ParseError, which errors.Is matches with
-// invoicesync.ErrUnreadable; errors.Is(err, ErrLimit) tells a safety limit.
+// Every failure is a *ParseError. One of a document that cannot be read
+// matches invoicesync.ErrUnreadable (errors.Is(err, ErrLimit) tells a
+// safety limit); one of a document read whole but refused carries its code
+// (ParseError.Code): sub-lines that do not add up to their group, an amount
+// in another currency than the invoice's.
 func (p *Parser) Parse(r io.Reader) (invoicesync.Invoice, error) {
 	data, err := io.ReadAll(io.LimitReader(r, p.maxSize()+1))
 	if err != nil {
@@ -212,6 +215,19 @@ func (r *reader) fail(n *node, path, reason string) {
 	r.err = e
 }
 
+// refuse records the first problem of a document read whole whose content
+// cannot be posted as it stands: a ParseError with the code, the element
+// at fault and the two figures (or currencies) that disagree.
+func (r *reader) refuse(n *node, code invoicesync.ErrorCode, reason, value, expected string) {
+	if r.err != nil {
+		return
+	}
+	r.err = &ParseError{Path: pathOf(n), Reason: reason, Code: code, Value: value, Expected: expected}
+	if n != nil {
+		r.err.Line = n.line
+	}
+}
+
 // missing records a missing mandatory element path below n.
 func (r *reader) missing(n *node, bt, what, path string) {
 	if r.err != nil {
@@ -275,9 +291,33 @@ func prefixed(n *node, path []string) []string {
 
 // amount reads a decimal amount (xsd:decimal: digits, one optional point,
 // an optional sign; no exponent). Absent: zero, or a problem when required.
+// An amount whose currencyID is not the invoice currency (BT-5) is refused
+// (see amountIn).
 func (r *reader) amount(n *node, bt string, required bool, path ...string) decimal.Decimal {
+	return r.amountIn(n, bt, "", required, path...)
+}
+
+// amountIn reads a decimal amount like amount, in the invoice currency
+// (BT-5) or in other, when not empty: the VAT accounting currency (BT-6)
+// of the VAT total BT-111. Every amount of an invoice is in its currency
+// but BT-111, and UBL writes the currency on each (currencyID, which CII
+// allows): an amount in another currency is refused with
+// ERROR_SYNC_INVOICE_CURRENCY_VALIDATION, since posting its figure in the
+// invoice currency would post another sum.
+func (r *reader) amountIn(n *node, bt, other string, required bool, path ...string) decimal.Decimal {
 	m := r.present(n, bt, "amount", required, path...)
 	if m == nil {
+		return decimal.Zero
+	}
+	if cur := strings.TrimSpace(m.attr("currencyID")); cur != "" && r.inv.Currency != "" &&
+		!strings.EqualFold(cur, r.inv.Currency) && (other == "" || !strings.EqualFold(cur, other)) {
+		want := r.inv.Currency
+		if other != "" {
+			want += " or " + other
+		}
+		r.refuse(m, invoicesync.CodeCurrencyValidation,
+			fmt.Sprintf("%s is an amount in %s, not in the invoice currency %s (BT-5): every amount of an invoice is in its currency, but the VAT total in the VAT accounting currency (BT-111)", bt, clip(cur), r.inv.Currency),
+			clip(cur), want)
 		return decimal.Zero
 	}
 	d, ok := parseDecimal(m.text)
@@ -329,6 +369,12 @@ func parseDecimal(s string) (decimal.Decimal, bool) {
 	}
 	d, err := decimal.NewFromString(strings.TrimPrefix(s, "+"))
 	return d, err == nil
+}
+
+// written writes an amount with the decimals it was read with ("100.00",
+// not "100"), as the document writes it.
+func written(d decimal.Decimal) string {
+	return d.StringFixed(max(0, -d.Exponent()))
 }
 
 // clip shortens a value quoted in a message.
@@ -558,7 +604,9 @@ func completeParty(p *invoicesync.Party, ids []idWithScheme) {
 
 type idWithScheme struct{ id, scheme string }
 
-// direct decides the invoice's direction and party (see Parser.Company).
+// direct decides the invoice's direction, its party (the other side) and
+// its company (the own side: the seller of a sale, the buyer of a
+// purchase), see Parser.Company. Without a direction both are nil.
 func (r *reader) direct() {
 	p, inv := r.p, r.inv
 	sellerOwn := p.isCompany(&r.seller, r.sellerIDs)
@@ -573,11 +621,11 @@ func (r *reader) direct() {
 	}
 	switch inv.Direction {
 	case invoicesync.Sales:
-		b := r.buyer
-		inv.Party = &b
+		b, s := r.buyer, r.seller
+		inv.Party, inv.Company = &b, &s
 	case invoicesync.Purchase:
-		s := r.seller
-		inv.Party = &s
+		s, b := r.seller, r.buyer
+		inv.Party, inv.Company = &s, &b
 	}
 	if inv.Direction == invoicesync.Purchase && r.docAccount != "" {
 		for i := range inv.Lines {

@@ -36,9 +36,11 @@ func folderSyncer(t *testing.T, fsys *einvoice.Source, ledger *memory.Ledger, st
 }
 
 // A run over the testdata folder posts every consistent invoice with lines
-// once; refuses the inconsistent one, the one without lines, and the one
-// whose embedded "one.pdf" is two bytes that are not a PDF; and skips the
-// files that are not invoices. A second run posts nothing.
+// once; refuses the inconsistent one, the one without lines, the one whose
+// embedded "one.pdf" is two bytes that are not a PDF, and those the parser
+// reads but refuses (a group of sub-lines not adding up, prices including
+// VAT); and skips the files that are not invoices. A second run posts
+// nothing.
 func TestRunOverTheTestdataFolder(t *testing.T) {
 	src := einvoice.NewSource(os.DirFS("testdata"), &einvoice.Parser{Direction: invoicesync.Sales})
 	ledger, store := memory.NewLedger(), invoicesync.NewMemoryStore()
@@ -46,9 +48,9 @@ func TestRunOverTheTestdataFolder(t *testing.T) {
 
 	rep, err := folderSyncer(t, src, ledger, store).Run(ctx)
 	require.NoError(t, err)
-	require.Equal(t, 25, rep.Invoices, "the 25 invoice files; SOURCES.md, manifest.tsv and LICENSES/ are not invoices")
-	require.Equal(t, 22, rep.Statuses[invoicesync.StateSynchronized])
-	require.Equal(t, 3, rep.Statuses[invoicesync.StateError])
+	require.Equal(t, 32, rep.Invoices, "the 32 invoice files; SOURCES.md, manifest.tsv and LICENSES/ are not invoices")
+	require.Equal(t, 26, rep.Statuses[invoicesync.StateSynchronized])
+	require.Equal(t, 6, rep.Statuses[invoicesync.StateError])
 	for _, r := range readManifest(t) {
 		o, ok := rep.Outcome(r.file)
 		require.True(t, ok, r.file)
@@ -63,16 +65,33 @@ func TestRunOverTheTestdataFolder(t *testing.T) {
 			require.Equal(t, invoicesync.StateSynchronized, o.Status, "%s: %s", r.file, o.Message)
 		}
 	}
+	for file, code := range map[string]invoicesync.ErrorCode{
+		"mustang--Extended___SubInvoiceLines_Kaffee_Bundle_Set_Bsp4__.xml":        "",
+		"mustang--UC10_F202600004_EXTENDED_FX_CII_Commentee.xml":                  "",
+		"mustang--UC11_F202600022_EXTENDED_FX_CII_BT-X-589Only_on_GROUP_Line.xml": "",
+		"xrechnung--04.01a-INVOICE_ubl.xml":                                       "",
+		"own--cii-extended-group-not-adding-up.xml":                               invoicesync.CodeAmountValidation,
+		"gobl--be-invoice-peppol.json":                                            invoicesync.CodeLineValidation,
+		// Check (BR-CO-16) does not count the IRPF withheld yet.
+		"gobl--es-invoice-es-es-freelance.json": invoicesync.CodeAmountValidation,
+	} {
+		o := mustOutcome(t, rep, file)
+		if code == "" {
+			require.Equal(t, invoicesync.StateSynchronized, o.Status, "%s: %s", file, o.Message)
+		} else {
+			require.Equal(t, code, o.Code, file)
+		}
+	}
 	entries := ledger.Entries()
-	require.Len(t, entries, 22)
+	require.Len(t, entries, 26)
 	for _, se := range entries {
 		require.NoError(t, se.Entry.Check(), se.Entry.Reference)
 	}
 
 	rep, err = folderSyncer(t, src, ledger, store).Run(ctx)
 	require.NoError(t, err)
-	require.Equal(t, 22, rep.Actions[invoicesync.ActionUnchanged])
-	require.Len(t, ledger.Entries(), 22, "nothing posted twice")
+	require.Equal(t, 26, rep.Actions[invoicesync.ActionUnchanged])
+	require.Len(t, ledger.Entries(), 26, "nothing posted twice")
 }
 
 // A malformed file is an unreadable invoice, the other files are

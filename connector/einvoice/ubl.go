@@ -1,7 +1,10 @@
 package einvoice
 
 import (
+	"fmt"
 	"strings"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/invoicesync/invoicesync"
 )
@@ -44,7 +47,7 @@ func (r *reader) ubl(root *node, creditNote bool) {
 		lineName = "CreditNoteLine"
 	}
 	for _, ln := range root.all(lineName) {
-		inv.Lines = append(inv.Lines, r.ublLine(ln, creditNote))
+		r.ublLine(ln, creditNote, nil)
 	}
 	for _, ac := range root.all("AllowanceCharge") {
 		r.allowanceCharge(ac, &ublAC, true, &inv.Allowances, &inv.Charges)
@@ -108,14 +111,26 @@ func (r *reader) ublParty(root *node, name, bt, role string) (invoicesync.Party,
 	return p, plain
 }
 
-// ublLine reads an InvoiceLine or CreditNoteLine (BG-25). Sub-lines
-// (XRechnung's SubInvoiceLine) are details of their line and are not read.
-func (r *reader) ublLine(ln *node, creditNote bool) invoicesync.Line {
+// ublLine reads an InvoiceLine or CreditNoteLine (BG-25), or a sub-line
+// of one, into the invoice's lines. XRechnung's extension lets a line hold
+// sub-lines (cac:SubInvoiceLine, cac:SubCreditNoteLine, BG-DEX-01), at any
+// depth; EN 16931 counts the lines in the totals and the VAT breakdown
+// (BR-CO-10, BR-S-08), and BR-DEX-02 requires a line's net amount (BT-131)
+// to be the sum of its sub-lines'. So the invoice's lines are the leaves —
+// the lines and sub-lines that have no sub-line —, each line with
+// sub-lines must declare their sum, or the document is refused with
+// ERROR_SYNC_INVOICE_AMOUNT_VALIDATION naming the line and both figures;
+// and a sub-line's VAT category and rate must be its line's (a sub-line
+// without them takes its line's), since the breakdown counts the line's:
+// one that differs is refused with ERROR_SYNC_INVOICE_LINE_VALIDATION. A
+// sub-line without an account of its own (BT-133) takes its line's.
+// parent is the line ln is a sub-line of, or nil.
+func (r *reader) ublLine(ln *node, creditNote bool, parent *invoicesync.Line) invoicesync.Line {
 	var l invoicesync.Line
 	l.ID = ln.str("ID")
-	qty := "InvoicedQuantity"
+	qty, sub := "InvoicedQuantity", "SubInvoiceLine"
 	if creditNote {
-		qty = "CreditedQuantity"
+		qty, sub = "CreditedQuantity", "SubCreditNoteLine"
 	}
 	l.Quantity = r.amount(ln, "BT-129", false, qty)
 	l.NetAmount = r.amount(ln, "BT-131", true, "LineExtensionAmount")
@@ -126,7 +141,8 @@ func (r *reader) ublLine(ln *node, creditNote bool) invoicesync.Line {
 	}
 	l.ItemCode = item.str("SellersItemIdentification", "ID")
 	l.ItemCategory = item.str("CommodityClassification", "ItemClassificationCode")
-	if tc := item.child("ClassifiedTaxCategory"); tc != nil {
+	tc := item.child("ClassifiedTaxCategory")
+	if tc != nil {
 		l.VATCategory = tc.str("ID")
 		l.VATRate = r.percent(tc, "BT-152", "Percent")
 	}
@@ -138,7 +154,50 @@ func (r *reader) ublLine(ln *node, creditNote bool) invoicesync.Line {
 	for _, ac := range ln.all("AllowanceCharge") {
 		r.allowanceCharge(ac, &ublAC, false, &l.Allowances, &l.Charges)
 	}
+	if parent != nil {
+		if tc == nil {
+			l.VATCategory, l.VATRate = parent.VATCategory, parent.VATRate
+		} else if !strings.EqualFold(l.VATCategory, parent.VATCategory) || !sameRate(l.VATRate, parent.VATRate) {
+			r.refuse(tc, invoicesync.CodeLineValidation,
+				fmt.Sprintf("the sub-line %q has VAT %s but its line %q has VAT %s: the VAT breakdown (BG-23) counts the line's, so the sub-line's cannot be posted", clip(l.ID), vatText(l), clip(parent.ID), vatText(*parent)),
+				vatText(l), vatText(*parent))
+		}
+		if l.AccountNumber == "" {
+			l.AccountNumber = parent.AccountNumber
+		}
+	}
+	subs := ln.all(sub)
+	if len(subs) == 0 {
+		r.inv.Lines = append(r.inv.Lines, l)
+		return l
+	}
+	sum := decimal.Zero
+	for _, s := range subs {
+		sum = sum.Add(r.ublLine(s, creditNote, &l).NetAmount)
+	}
+	if r.err == nil && !sum.Equal(l.NetAmount) {
+		r.refuse(ln.child("LineExtensionAmount"), invoicesync.CodeAmountValidation,
+			fmt.Sprintf("the line %q declares a net amount (BT-131) of %s but its %d sub-lines add up to %s (BR-DEX-02): which is meant cannot be known", clip(l.ID), written(l.NetAmount), len(subs), written(sum)),
+			written(l.NetAmount), written(sum))
+	}
 	return l
+}
+
+// sameRate reports whether two rates are both absent or equal.
+func sameRate(a, b decimal.NullDecimal) bool {
+	return a.Valid == b.Valid && (!a.Valid || a.Decimal.Equal(b.Decimal))
+}
+
+// vatText writes a line's VAT category and rate for a message, e.g. "S 19 %".
+func vatText(l invoicesync.Line) string {
+	s := l.VATCategory
+	if l.VATRate.Valid {
+		s = strings.TrimSpace(s + " " + l.VATRate.Decimal.String() + " %")
+	}
+	if s == "" {
+		return "none"
+	}
+	return s
 }
 
 // ublTax reads the TaxTotals: the one in the invoice currency holds BT-110
@@ -149,7 +208,7 @@ func (r *reader) ublTax(root *node) {
 		amt := tt.child("TaxAmount")
 		cur := amt.attr("currencyID")
 		if inv.TaxCurrency != "" && cur == inv.TaxCurrency {
-			inv.Totals.VATInTaxCurrency = r.amount(tt, "BT-111", false, "TaxAmount")
+			inv.Totals.VATInTaxCurrency = r.amountIn(tt, "BT-111", inv.TaxCurrency, false, "TaxAmount")
 			continue
 		}
 		inv.Totals.VAT = r.amount(tt, "BT-110", false, "TaxAmount")
