@@ -36,7 +36,8 @@ func folderSyncer(t *testing.T, fsys *einvoice.Source, ledger *memory.Ledger, st
 }
 
 // A run over the testdata folder posts every consistent invoice with lines
-// once; refuses the inconsistent one, the one without lines, and the one
+// once (the own-- files among them); refuses the inconsistent one, the
+// MINIMUM one without lines, and the one
 // whose embedded "one.pdf" is two bytes that are not a PDF; and skips the
 // files that are not invoices. A second run posts nothing.
 func TestRunOverTheTestdataFolder(t *testing.T) {
@@ -46,10 +47,16 @@ func TestRunOverTheTestdataFolder(t *testing.T) {
 
 	rep, err := folderSyncer(t, src, ledger, store).Run(ctx)
 	require.NoError(t, err)
-	require.Equal(t, 25, rep.Invoices, "the 25 invoice files; SOURCES.md, manifest.tsv and LICENSES/ are not invoices")
-	require.Equal(t, 22, rep.Statuses[invoicesync.StateSynchronized])
-	require.Equal(t, 3, rep.Statuses[invoicesync.StateError])
+	files := testdataInvoices(t) // 32 files
+	refused := len(verdicts) + 1 // those Check refuses, and the bad PDF
+	posted := len(files) - refused
+	require.Equal(t, len(files), rep.Invoices, "SOURCES.md, manifest.tsv and LICENSES/ are not invoices")
+	require.Equal(t, 29, posted)
+	require.Equal(t, posted, rep.Statuses[invoicesync.StateSynchronized])
+	require.Equal(t, refused, rep.Statuses[invoicesync.StateError])
+	inManifest := map[string]bool{}
 	for _, r := range readManifest(t) {
+		inManifest[r.file] = true
 		o, ok := rep.Outcome(r.file)
 		require.True(t, ok, r.file)
 		switch {
@@ -63,16 +70,28 @@ func TestRunOverTheTestdataFolder(t *testing.T) {
 			require.Equal(t, invoicesync.StateSynchronized, o.Status, "%s: %s", r.file, o.Message)
 		}
 	}
+	for _, f := range files {
+		if inManifest[f] {
+			continue
+		}
+		o, ok := rep.Outcome(f)
+		require.True(t, ok, f)
+		if v, refused := verdicts[f]; refused {
+			require.Equal(t, v.code, o.Code, f)
+		} else {
+			require.Equal(t, invoicesync.StateSynchronized, o.Status, "%s: %s", f, o.Message)
+		}
+	}
 	entries := ledger.Entries()
-	require.Len(t, entries, 22)
+	require.Len(t, entries, posted)
 	for _, se := range entries {
 		require.NoError(t, se.Entry.Check(), se.Entry.Reference)
 	}
 
 	rep, err = folderSyncer(t, src, ledger, store).Run(ctx)
 	require.NoError(t, err)
-	require.Equal(t, 22, rep.Actions[invoicesync.ActionUnchanged])
-	require.Len(t, ledger.Entries(), 22, "nothing posted twice")
+	require.Equal(t, posted, rep.Actions[invoicesync.ActionUnchanged])
+	require.Len(t, ledger.Entries(), posted, "nothing posted twice")
 }
 
 // A malformed file is an unreadable invoice, the other files are
