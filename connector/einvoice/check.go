@@ -44,8 +44,9 @@ import (
 //     allowance or charge belongs to the breakdown entry of its category
 //     (BT-151, BT-95, BT-102) and rate (BT-152, BT-96, BT-103); a category
 //     that implies 0 % (Z, E, AE, K, G, O) without a rate is that category
-//     at 0 %, and an item without a category matches the entry of its rate.
-//     In order:
+//     at 0 %, and an item without a category matches the only entry of its
+//     rate. Split payment (B) has no "-01" and "-08" rules of its own: its
+//     refusals say so instead of naming one. In order:
 //     - BR-CO-18: there is at least one breakdown entry;
 //     - two entries of the same category and rate are refused, naming the
 //     category's "-08" rule below (which of the two is right is unknown);
@@ -64,7 +65,8 @@ import (
 //     - BR-S-09, BR-IG-09, BR-IP-09, and BR-CO-17 for the other categories
 //     (B): BT-117 equals BT-116 × BT-119 ÷ 100 within the rounding drift of
 //     the entry, described below. Within it the declared BT-117 is the one
-//     posted.
+//     posted. An entry of such a category without a rate (BT-119) has no
+//     computable VAT and is refused under BR-CO-17.
 //  8. BR-CO-14, BT-110 = Σ BT-117.
 //  9. BR-CO-15, BT-112 = BT-109 + BT-110.
 //  10. BR-CO-16, BT-115 = BT-112 − BT-113 + BT-114 (− Σ Withholdings when
