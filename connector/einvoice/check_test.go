@@ -550,3 +550,15 @@ func TestTheFirstRefusalIsTheCause(t *testing.T) {
 	inv = invoice("XXX", []invoicesync.Line{line("100.00", "S", "20")}, []invoicesync.VATSubtotal{subtotal("S", "20", "100.00", "20.00")}, nil, nil)
 	requireRefusal(t, refusal(t, inv, invoicesync.CodeCurrencyValidation), "Currency (BT-5)", "XXX", "", "rule BR-CL-04")
 }
+
+// A standard-rated entry without a rate has no computable VAT (BR-CO-17);
+// split payment (B) is checked like S, under BR-CO-17.
+func TestEntriesWithoutRateAndSplitPayment(t *testing.T) {
+	inv := invoice("EUR", []invoicesync.Line{line("100.00", "S", "")}, []invoicesync.VATSubtotal{subtotal("S", "", "100.00", "20.00")}, nil, nil)
+	requireRefusal(t, refusal(t, inv, invoicesync.CodeAmountValidation), "VATBreakdown[S without a rate].TaxAmount (BT-117)", "20", "0",
+		"rule BR-CO-17", "for S without a rate")
+
+	inv = invoice("EUR", []invoicesync.Line{line("100.00", "B", "22")}, []invoicesync.VATSubtotal{subtotal("B", "22", "100.00", "22.01")}, nil, nil)
+	requireRefusal(t, refusal(t, inv, invoicesync.CodeAmountValidation), "VATBreakdown[B at 22 %].TaxAmount (BT-117)", "22.01", "22",
+		"rule BR-CO-17", "100 × 22 % is 22")
+}
