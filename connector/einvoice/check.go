@@ -458,6 +458,11 @@ func (c *checker) entry(e *entry) error {
 				"but its lines' net amounts (BT-131) minus its document allowances (BT-92) plus its document charges (BT-99) are %s",
 			base, v.TaxableAmount, k, e.base))
 	}
+	if !k.hasRate { // a category implying 0 % always has one
+		return c.amountError(field+"TaxAmount (BT-117)", v.TaxAmount, decimal.Zero, fmt.Sprintf(
+			"the e-invoice breaks EN 16931 rule BR-CO-17: the VAT breakdown declares a tax amount (BT-117) of %s for %s, "+
+				"whose VAT can therefore not be computed", v.TaxAmount, k))
+	}
 	if zeroCategory(k.cat) || k.rate.IsZero() {
 		if v.TaxAmount.IsZero() {
 			return nil
@@ -465,11 +470,6 @@ func (c *checker) entry(e *entry) error {
 		return c.amountError(field+"TaxAmount (BT-117)", v.TaxAmount, decimal.Zero, fmt.Sprintf(
 			"the e-invoice %s: the VAT breakdown declares a tax amount (BT-117) of %s for %s, where it must be 0",
 			breaks(k.cat, "09", "BR-CO-17"), v.TaxAmount, k))
-	}
-	if !k.hasRate {
-		return c.amountError(field+"TaxAmount (BT-117)", v.TaxAmount, decimal.Zero, fmt.Sprintf(
-			"the e-invoice breaks EN 16931 rule BR-CO-17: the VAT breakdown declares a tax amount (BT-117) of %s for %s, "+
-				"whose VAT can therefore not be computed", v.TaxAmount, k))
 	}
 	exact := v.TaxableAmount.Mul(k.rate).Shift(-2)
 	unit := min(c.places, amountDecimals)
