@@ -40,6 +40,7 @@
 // element; no entity is resolved beyond XML's five and a document with a
 // DTD is refused; every failure is a *ParseError naming the file, the line
 // and the XML path, and the code of a document refused though readable.
-// Check verifies the EN 16931 calculation rules exactly, which a Source
-// applies to every file.
+// Check verifies the EN 16931 calculation rules (totals, and the VAT
+// breakdown per category and rate) and refuses the Factur-X MINIMUM and
+// BASIC WL booking aids; a Source applies it to every file.
 package einvoice

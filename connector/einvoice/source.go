@@ -29,9 +29,13 @@ import (
 //
 // A file that cannot be read as an invoice is yielded as an unreadable
 // invoice (see invoicesync.InvoiceSource): ERROR_SYNC_INVOICE_UNREADABLE
-// for a malformed file, ERROR_SYNC_INVOICE_AMOUNT_VALIDATION when its
-// totals break EN 16931 (see Check), ERROR_SYNC_INVOICE_VALIDATION when its
-// direction cannot be told. The others are synchronized meanwhile.
+// for a malformed file; what Check refuses, with Check's code
+// (ERROR_SYNC_INVOICE_AMOUNT_VALIDATION when its amounts break EN 16931,
+// ERROR_SYNC_INVOICE_LINE_VALIDATION for a MINIMUM or BASIC WL document or
+// one without lines, ERROR_SYNC_INVOICE_CURRENCY_VALIDATION for an unknown
+// currency); ERROR_SYNC_INVOICE_VALIDATION when its direction cannot be
+// told. The others are synchronized meanwhile. An invoice is yielded as
+// Check leaves it (line amounts rounded, with a warning, when it rounds them).
 //
 // A Source is safe for concurrent use when its FS is.
 type Source struct {
