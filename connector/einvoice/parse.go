@@ -130,10 +130,18 @@ func (p *Parser) parseBytes(data []byte) (invoicesync.Invoice, error) {
 	if int64(len(data)) > p.maxSize() {
 		return invoicesync.Invoice{}, &ParseError{Reason: fmt.Sprintf("larger than the limit of %d bytes", p.maxSize()), Err: ErrLimit}
 	}
+	if isPDF(data) {
+		return p.parsePDF(data)
+	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
 	if first := firstByte(data); first == '{' {
 		return p.parseGOBL(data)
 	}
+	return p.parseXML(data)
+}
+
+// parseXML parses a UBL or CII document.
+func (p *Parser) parseXML(data []byte) (invoicesync.Invoice, error) {
 	root, err := p.readXML(data)
 	if err != nil {
 		return invoicesync.Invoice{}, err
