@@ -106,7 +106,13 @@ func Parse(r io.Reader) (invoicesync.Invoice, error) {
 
 // Parse reads one e-invoice: a UBL 2.1 Invoice or CreditNote, or a CII
 // CrossIndustryInvoice (Factur-X and ZUGFeRD 2.x profiles, XRechnung). The
-// syntax is detected from the root element.
+// syntax is detected from the root element. A PDF ("%PDF-" at its start)
+// is read for the invoice it embeds (see parsePDF in pdf.go): the file
+// named factur-x.xml, zugferd-invoice.xml or xrechnung.xml, else the first
+// whose root is an e-invoice's; the PDF itself is then the invoice's first
+// attachment (without a file name: a Source gives it the file's), and
+// Metadata["container"] is "pdf", Metadata["embedded"] the embedded file's
+// name.
 //
 // Every business term the model holds is copied as declared, nothing is
 // recomputed: a line's net amount (BT-131) stays what the file says even

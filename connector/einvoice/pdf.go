@@ -58,6 +58,12 @@ func (p *Parser) parsePDF(data []byte) (inv invoicesync.Invoice, err error) {
 			inv, err = invoicesync.Invoice{}, &ParseError{Reason: fmt.Sprintf("unreadable PDF: the PDF reader failed (%v)", r)}
 		}
 	}()
+	// ISO 32000-1, 7.5.5: the file ends with %%EOF; readers look for it
+	// in the last 1,024 bytes. Without it the PDF is cut short, even when
+	// the reader could still recover the embedded files.
+	if !bytes.Contains(data[max(0, len(data)-1024):], []byte("%%EOF")) {
+		return invoicesync.Invoice{}, &ParseError{Reason: "unreadable PDF: it is truncated (no %%EOF marker at its end)"}
+	}
 	if err := p.pdfBudget(data); err != nil {
 		return invoicesync.Invoice{}, err
 	}

@@ -38,7 +38,9 @@ func folderSyncer(t *testing.T, fsys *einvoice.Source, ledger *memory.Ledger, st
 // A run over the testdata folder posts every consistent invoice with lines
 // once; refuses the inconsistent one, the one without lines, and the one
 // whose embedded "one.pdf" is two bytes that are not a PDF; and skips the
-// files that are not invoices. A second run posts nothing.
+// files that are not invoices. Of the 7 PDFs, the 5 with a ZUGFeRD 2.x /
+// Factur-X invoice with lines are posted, the BASIC WL one (no lines) and
+// the ZUGFeRD 1.0 one are refused. A second run posts nothing.
 func TestRunOverTheTestdataFolder(t *testing.T) {
 	src := einvoice.NewSource(os.DirFS("testdata"), &einvoice.Parser{Direction: invoicesync.Sales})
 	ledger, store := memory.NewLedger(), invoicesync.NewMemoryStore()
@@ -46,9 +48,24 @@ func TestRunOverTheTestdataFolder(t *testing.T) {
 
 	rep, err := folderSyncer(t, src, ledger, store).Run(ctx)
 	require.NoError(t, err)
-	require.Equal(t, 25, rep.Invoices, "the 25 invoice files; SOURCES.md, manifest.tsv and LICENSES/ are not invoices")
-	require.Equal(t, 22, rep.Statuses[invoicesync.StateSynchronized])
-	require.Equal(t, 3, rep.Statuses[invoicesync.StateError])
+	require.Equal(t, 32, rep.Invoices, "the 25 XML and JSON files and 7 PDFs; SOURCES.md, manifest.tsv and LICENSES/ are not invoices")
+	require.Equal(t, 27, rep.Statuses[invoicesync.StateSynchronized])
+	require.Equal(t, 5, rep.Statuses[invoicesync.StateError])
+	for file, code := range map[string]invoicesync.ErrorCode{
+		"mustang--EN16931_Einfach.pdf":                         "",
+		"mustang--EXTENDED_Fremdwaehrung_wdis_fx-pdfa4.pdf":    "",
+		"mustang--ZTESTZUGFERD_1_INVDSS_012015738820PDF-1.pdf": "",
+		"mustang--validV2PDF.pdf":                              "",
+		"mustang--validXRechnung.pdf":                          "",
+		"mustang--validAvoir_FR_type380_BASICWL.pdf":           invoicesync.CodeLineValidation,
+		"mustang--zugferd_invoice.pdf":                         invoicesync.CodeUnreadable,
+	} {
+		o := mustOutcome(t, rep, file)
+		require.Equal(t, code, o.Code, "%s: %s", file, o.Message)
+		if code == "" {
+			require.Equal(t, invoicesync.StateSynchronized, o.Status, file)
+		}
+	}
 	for _, r := range readManifest(t) {
 		o, ok := rep.Outcome(r.file)
 		require.True(t, ok, r.file)
@@ -64,15 +81,15 @@ func TestRunOverTheTestdataFolder(t *testing.T) {
 		}
 	}
 	entries := ledger.Entries()
-	require.Len(t, entries, 22)
+	require.Len(t, entries, 27)
 	for _, se := range entries {
 		require.NoError(t, se.Entry.Check(), se.Entry.Reference)
 	}
 
 	rep, err = folderSyncer(t, src, ledger, store).Run(ctx)
 	require.NoError(t, err)
-	require.Equal(t, 22, rep.Actions[invoicesync.ActionUnchanged])
-	require.Len(t, ledger.Entries(), 22, "nothing posted twice")
+	require.Equal(t, 27, rep.Actions[invoicesync.ActionUnchanged])
+	require.Len(t, ledger.Entries(), 27, "nothing posted twice")
 }
 
 // A malformed file is an unreadable invoice, the other files are
