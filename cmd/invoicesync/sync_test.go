@@ -28,10 +28,10 @@ func TestSyncTwice(t *testing.T) {
 			status, out, errOut := runCmd("sync", "-ledger", format+":"+journal, einvoices)
 			require.Equal(t, exitFiles, status, errOut)
 			lines := strings.Split(strings.TrimSpace(out), "\n")
-			require.Len(t, lines, 26)
-			require.Equal(t, "25 invoices: 23 synchronized (23 posted), 2 errors, 0 waiting, 0 skipped; journal "+journal, lines[25])
+			require.Len(t, lines, 33)
+			require.Equal(t, "32 invoices: 28 synchronized (28 posted), 4 errors, 0 waiting, 0 skipped; journal "+journal, lines[32])
 			var posted, failed []string
-			for _, l := range lines[:25] {
+			for _, l := range lines[:32] {
 				f := strings.Split(l, "\t")
 				require.Len(t, f, 7, l)
 				switch f[0] {
@@ -45,14 +45,16 @@ func TestSyncTwice(t *testing.T) {
 			require.Equal(t, []string{
 				"mustang--FAIL_zugferd_2p1_MINIMUM_Rechnung_380.xml ERROR_SYNC_INVOICE_LINE_VALIDATION",
 				"mustang--invalidXRV30.xml ERROR_SYNC_INVOICE_AMOUNT_VALIDATION",
+				"mustang--validAvoir_FR_type380_BASICWL.pdf ERROR_SYNC_INVOICE_LINE_VALIDATION",
+				"mustang--zugferd_invoice.pdf ERROR_SYNC_INVOICE_UNREADABLE",
 			}, failed)
 			require.Equal(t, "E1", posted[0], "one invoice at a time: entry ids follow the files' order")
-			require.Equal(t, "E23", posted[22])
+			require.Equal(t, "E28", posted[27])
 			tooltest.Check(t, format, journal)
 
 			file, err := plaintext.ReadFile(journal, plaintext.Format(format))
 			require.NoError(t, err)
-			require.Len(t, file.Entries, 23)
+			require.Len(t, file.Entries, 28)
 			for _, e := range file.Entries {
 				require.NoError(t, e.Entry.Check(), e.Ref.ID)
 			}
@@ -71,12 +73,12 @@ func TestSyncTwice(t *testing.T) {
 				require.NoError(t, err)
 				require.Equal(t, string(before), string(after))
 			}
-			unchanged := "25 invoices: 23 synchronized (0 posted), 2 errors"
+			unchanged := "32 invoices: 28 synchronized (0 posted), 4 errors"
 			again(unchanged, einvoices)
 			again(unchanged, einvoices, "./"+einvoices+"/xrechnung--01.01a-INVOICE_ubl.xml")
 			// Without its state, the run posts each entry again as far as it
 			// knows; the journal finds every idempotency key and writes nothing.
-			again("25 invoices: 23 synchronized (23 posted), 2 errors", "-state", filepath.Join(dir, "other.state"), einvoices)
+			again("32 invoices: 28 synchronized (28 posted), 4 errors", "-state", filepath.Join(dir, "other.state"), einvoices)
 		})
 	}
 }
