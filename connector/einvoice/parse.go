@@ -67,6 +67,8 @@ type Parser struct {
 	// direction, and building their entry fails until one is set.
 	Direction invoicesync.Direction
 	// MaxSize is the largest input accepted, in bytes; 0: DefaultMaxSize.
+	// It bounds a file embedded in a PDF too, and the compressed streams
+	// of a PDF may inflate to 16 times as much, together.
 	MaxSize int64
 	// MaxDepth is the deepest element nesting accepted; 0: DefaultMaxDepth.
 	MaxDepth int
@@ -107,8 +109,7 @@ func Parse(r io.Reader) (invoicesync.Invoice, error) {
 // Parse reads one e-invoice: a UBL 2.1 Invoice or CreditNote, or a CII
 // CrossIndustryInvoice (Factur-X and ZUGFeRD 2.x profiles, XRechnung). The
 // syntax is detected from the root element. A PDF ("%PDF-" at its start)
-// is read for the invoice it embeds (see parsePDF in pdf.go): the file
-// named factur-x.xml, zugferd-invoice.xml or xrechnung.xml, else the first
+// is read for the invoice it embeds: the file named factur-x.xml, zugferd-invoice.xml or xrechnung.xml, else the first
 // whose root is an e-invoice's; the PDF itself is then the invoice's first
 // attachment (without a file name: a Source gives it the file's), and
 // Metadata["container"] is "pdf", Metadata["embedded"] the embedded file's
@@ -654,7 +655,8 @@ func alnum(s string) string {
 }
 
 // ErrLimit is wrapped by the ParseError of an input beyond a safety limit
-// of the Parser (size, nesting depth, element count).
+// of the Parser (size, nesting depth, element count, and for a PDF the
+// size of its embedded file and of its inflated streams).
 var ErrLimit = errors.New("einvoice: safety limit exceeded")
 
 // ErrMissing is wrapped by the ParseError of a mandatory element that is
