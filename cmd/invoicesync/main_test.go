@@ -46,7 +46,7 @@ func TestPreviewGolden(t *testing.T) {
 func TestPreviewLines(t *testing.T) {
 	_, out, _ := runCmd("preview", einvoices)
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	require.Len(t, lines, 32)
+	require.Len(t, lines, 32, "25 XML and JSON files and 7 PDFs")
 	errors := map[string]string{}
 	for _, l := range lines {
 		var r result
@@ -77,6 +77,8 @@ func TestPreviewLines(t *testing.T) {
 		"mustang--FAIL_zugferd_2p1_MINIMUM_Rechnung_380.xml": "ERROR_SYNC_INVOICE_LINE_VALIDATION",
 		"mustang--invalidXRV30.xml":                          "ERROR_SYNC_INVOICE_AMOUNT_VALIDATION",
 		"own--cii-extended-group-not-adding-up.xml":          "ERROR_SYNC_INVOICE_AMOUNT_VALIDATION",
+		"mustang--validAvoir_FR_type380_BASICWL.pdf":         "ERROR_SYNC_INVOICE_LINE_VALIDATION",
+		"mustang--zugferd_invoice.pdf":                       "ERROR_SYNC_INVOICE_UNREADABLE",
 	}, errors)
 }
 
@@ -200,4 +202,35 @@ func TestMalformedFile(t *testing.T) {
 	require.Equal(t, "ERROR_SYNC_INVOICE_UNREADABLE", r.Code)
 	require.Contains(t, r.Message, "malformed XML")
 	require.Equal(t, filepath.ToSlash(filepath.Join(dir, "a.xml")), r.File)
+}
+
+// A folder holding a Factur-X PDF: preview reads the XML it embeds and
+// sync posts it, once; the other files of the folder are not invoices.
+func TestPreviewAndSyncAFacturXPDF(t *testing.T) {
+	dir := t.TempDir()
+	pdf, err := os.ReadFile(filepath.Join(einvoices, "mustang--EN16931_Einfach.pdf"))
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "2024"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "2024", "Rechnung-471102.PDF"), pdf, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "readme.txt"), []byte("hello"), 0o644))
+
+	status, out, errOut := runCmd("preview", dir)
+	require.Equal(t, exitOK, status, errOut)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	require.Len(t, lines, 1)
+	var r result
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &r))
+	require.Equal(t, filepath.ToSlash(filepath.Join(dir, "2024", "Rechnung-471102.PDF")), r.File)
+	require.Equal(t, "ok", r.Status, r.Message)
+	require.Equal(t, "471102", r.Number)
+	require.Equal(t, "EUR", r.Currency)
+	require.Equal(t, &resultTotals{Debit: "529.87", Credit: "529.87", Partner: "529.87", Net: "473.00", VAT: "56.87", Rounding: "0.00"}, r.Totals)
+
+	journal := filepath.Join(t.TempDir(), "books")
+	status, out, errOut = runCmd("sync", "-ledger", "hledger:"+journal, dir)
+	require.Equal(t, exitOK, status, errOut)
+	require.Contains(t, out, "1 invoices: 1 synchronized (1 posted), 0 errors")
+	status, out, errOut = runCmd("sync", "-ledger", "hledger:"+journal, dir)
+	require.Equal(t, exitOK, status, errOut)
+	require.Contains(t, out, "1 invoices: 1 synchronized (0 posted), 0 errors")
 }

@@ -23,10 +23,12 @@ synchronizing it would post, or the error that would stop it. Nothing is
 posted anywhere.
 
 PATH is a file or a folder. A folder is read recursively; in it, the files
-ending in .xml or .json (not starting with a dot) are e-invoices. Files
-named on the command line are read whatever their name. Formats: UBL 2.1
-Invoice and CreditNote (Peppol BIS 3, XRechnung), UN/CEFACT CII
-(Factur-X and ZUGFeRD 2.x XML, XRechnung), GOBL JSON.
+ending in .xml, .json or .pdf (not starting with a dot) are e-invoices.
+Files named on the command line are read whatever their name. Formats: UBL
+2.1 Invoice and CreditNote (Peppol BIS 3, XRechnung), UN/CEFACT CII
+(Factur-X and ZUGFeRD 2.x, XRechnung), GOBL JSON; and the PDFs that embed
+one (Factur-X, ZUGFeRD 2.x and XRechnung PDF/A-3: the embedded
+factur-x.xml, zugferd-invoice.xml or xrechnung.xml is read).
 
 Options:
 

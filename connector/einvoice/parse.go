@@ -67,6 +67,8 @@ type Parser struct {
 	// direction, and building their entry fails until one is set.
 	Direction invoicesync.Direction
 	// MaxSize is the largest input accepted, in bytes; 0: DefaultMaxSize.
+	// It bounds a file embedded in a PDF too, and the compressed streams
+	// of a PDF may inflate to 16 times as much, together.
 	MaxSize int64
 	// MaxDepth is the deepest element nesting accepted; 0: DefaultMaxDepth.
 	MaxDepth int
@@ -106,7 +108,12 @@ func Parse(r io.Reader) (invoicesync.Invoice, error) {
 
 // Parse reads one e-invoice: a UBL 2.1 Invoice or CreditNote, or a CII
 // CrossIndustryInvoice (Factur-X and ZUGFeRD 2.x profiles, XRechnung). The
-// syntax is detected from the root element.
+// syntax is detected from the root element. A PDF ("%PDF-" at its start)
+// is read for the invoice it embeds: the file named factur-x.xml, zugferd-invoice.xml or xrechnung.xml, else the first
+// whose root is an e-invoice's; the PDF itself is then the invoice's first
+// attachment (without a file name: a Source gives it the file's), and
+// Metadata["container"] is "pdf", Metadata["embedded"] the embedded file's
+// name.
 //
 // Every business term the model holds is copied as declared, nothing is
 // recomputed: a line's net amount (BT-131) stays what the file says even
@@ -133,10 +140,18 @@ func (p *Parser) parseBytes(data []byte) (invoicesync.Invoice, error) {
 	if int64(len(data)) > p.maxSize() {
 		return invoicesync.Invoice{}, &ParseError{Reason: fmt.Sprintf("larger than the limit of %d bytes", p.maxSize()), Err: ErrLimit}
 	}
+	if isPDF(data) {
+		return p.parsePDF(data)
+	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
 	if first := firstByte(data); first == '{' {
 		return p.parseGOBL(data)
 	}
+	return p.parseXML(data)
+}
+
+// parseXML parses a UBL or CII document.
+func (p *Parser) parseXML(data []byte) (invoicesync.Invoice, error) {
 	root, err := p.readXML(data)
 	if err != nil {
 		return invoicesync.Invoice{}, err
@@ -688,7 +703,8 @@ func alnum(s string) string {
 }
 
 // ErrLimit is wrapped by the ParseError of an input beyond a safety limit
-// of the Parser (size, nesting depth, element count).
+// of the Parser (size, nesting depth, element count, and for a PDF the
+// size of its embedded file and of its inflated streams).
 var ErrLimit = errors.New("einvoice: safety limit exceeded")
 
 // ErrMissing is wrapped by the ParseError of a mandatory element that is

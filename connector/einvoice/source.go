@@ -17,8 +17,9 @@ import (
 
 // Source is an invoicesync.InvoiceSource over a folder of e-invoice files
 // (any fs.FS: os.DirFS, an embed.FS, a zip.Reader). Every file ending in
-// .xml or .json, in every sub-folder, is an invoice; names starting with a
-// dot are left out. An invoice's ID is its path in the FS (slash
+// .xml, .json or .pdf, in every sub-folder, is an invoice (a PDF is read
+// for the XML it embeds: Factur-X, ZUGFeRD, XRechnung); names starting
+// with a dot are left out. An invoice's ID is its path in the FS (slash
 // separated), its Metadata["sha256"] the hash of its content.
 //
 // A folder keeps no record of what changed, and file times can lie (a copy
@@ -54,14 +55,14 @@ func NewSource(fsys fs.FS, p *Parser) *Source {
 }
 
 // IsInvoiceFile reports whether name looks like an e-invoice file: it ends
-// in .xml or .json (in any case) and does not start with a dot.
+// in .xml, .json or .pdf (in any case) and does not start with a dot.
 func IsInvoiceFile(name string) bool {
 	base := path.Base(name)
 	if strings.HasPrefix(base, ".") {
 		return false
 	}
 	ext := strings.ToLower(path.Ext(base))
-	return ext == ".xml" || ext == ".json"
+	return ext == ".xml" || ext == ".json" || ext == ".pdf"
 }
 
 // Changed lists every invoice file of the folder, in lexical order of
@@ -151,6 +152,9 @@ func (s *Source) read(p string) (invoicesync.Invoice, error) {
 	}
 	inv.ID = p
 	inv.Metadata["sha256"] = stub.Metadata["sha256"]
+	if inv.Metadata["container"] == "pdf" && len(inv.Attachments) > 0 && inv.Attachments[0].FileName == "" {
+		inv.Attachments[0].FileName = path.Base(p) // the PDF itself, whose name Parse does not know
+	}
 	if err := Check(&inv); err != nil {
 		return inv, err
 	}
