@@ -13,18 +13,24 @@ import (
 	"github.com/invoicesync/invoicesync/connector/einvoice"
 )
 
-// verdict is what Check says of one file of testdata: nil (rule empty) or
-// a refusal with its code and the rule its message names.
+// verdict is what Parse and Check say of one file of testdata: nil (rule
+// empty) or a refusal with its code and the rule its message names; parse
+// is true when Parse itself refuses the file.
 type verdict struct {
-	code invoicesync.ErrorCode
-	rule string // a part of the message: the rule id, or the profile
+	code  invoicesync.ErrorCode
+	rule  string // a part of the message: the rule id, or the profile
+	parse bool
 }
 
-// verdicts lists Check's verdict on every e-invoice of testdata, so that
-// any change of verdict shows here. The files not listed are accepted.
+// verdicts lists the verdict on every e-invoice of testdata, so that any
+// change of verdict shows here. The files not listed are accepted.
 var verdicts = map[string]verdict{
-	"mustang--FAIL_zugferd_2p1_MINIMUM_Rechnung_380.xml": {invoicesync.CodeLineValidation, "MINIMUM profile (urn:factur-x.eu:1p0:minimum)"},
-	"mustang--invalidXRV30.xml":                          {invoicesync.CodeAmountValidation, "rule BR-CO-16"},
+	"mustang--FAIL_zugferd_2p1_MINIMUM_Rechnung_380.xml": {invoicesync.CodeLineValidation, "MINIMUM profile (urn:factur-x.eu:1p0:minimum)", false},
+	"mustang--validAvoir_FR_type380_BASICWL.pdf":         {invoicesync.CodeLineValidation, "BASIC WL profile (urn:factur-x.eu:1p0:basicwl)", false},
+	"mustang--invalidXRV30.xml":                          {invoicesync.CodeAmountValidation, "rule BR-CO-16", false},
+	"own--cii-extended-group-not-adding-up.xml":          {invoicesync.CodeAmountValidation, "declares a net amount (BT-131) of 100.00 but its 2 sub-lines add up to 90.00", true},
+	"gobl--be-invoice-peppol.json":                       {invoicesync.CodeLineValidation, "prices_include", true},
+	"mustang--zugferd_invoice.pdf":                       {invoicesync.CodeUnreadable, "ZUGFeRD 1.0", true},
 }
 
 // warned lists the files Check accepts with a warning, and the warning.
@@ -36,7 +42,7 @@ var warned = map[string]string{
 func testdataInvoices(t *testing.T) []string {
 	t.Helper()
 	var files []string
-	for _, pat := range []string{"*.xml", "*.json"} {
+	for _, pat := range []string{"*.xml", "*.json", "*.pdf"} {
 		m, err := filepath.Glob(filepath.Join("testdata", pat))
 		require.NoError(t, err)
 		for _, f := range m {
@@ -44,7 +50,7 @@ func testdataInvoices(t *testing.T) []string {
 		}
 	}
 	slices.Sort(files)
-	require.Len(t, files, 32)
+	require.Len(t, files, 46, "39 XML and JSON files, 7 PDFs")
 	return files
 }
 
@@ -61,9 +67,17 @@ func TestCheckVerdictOfEveryTestdataFile(t *testing.T) {
 	for _, name := range files {
 		t.Run(name, func(t *testing.T) {
 			inv, err := parseFile(t, &einvoice.Parser{Direction: invoicesync.Sales}, name)
+			want, refused := verdicts[name]
+			if refused && want.parse {
+				var pe *einvoice.ParseError
+				require.ErrorAs(t, err, &pe)
+				se := pe.SyncError(name)
+				require.Equal(t, want.code, se.Code)
+				require.Contains(t, se.Message, want.rule)
+				return
+			}
 			require.NoError(t, err)
 			err = einvoice.Check(&inv)
-			want, refused := verdicts[name]
 			if !refused {
 				require.NoError(t, err)
 				if w, ok := warned[name]; ok {

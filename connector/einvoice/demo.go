@@ -21,6 +21,7 @@ const (
 	demoVATSelfAssessed = "445200" // VAT due on intra-EU acquisitions
 	demoRoundingGain    = "758000" // rounding differences, credit
 	demoRoundingLoss    = "658000" // rounding differences, debit
+	demoWithheld        = "447000" // taxes withheld (IRPF): a claim on, or a debt to, the tax authority
 )
 
 // DemoSetup is a mapping and the chart of accounts, VAT codes and journals
@@ -45,9 +46,9 @@ func (d DemoSetup) Chart() *invoicesync.Chart {
 // built: a sales and a purchase VAT code for every VAT category and rate
 // they use (reverse-charge ones for AE and K purchases; a category that
 // means 0 % without a rate, such as O or E, is the same with and without
-// a 0 % rate, as the entry builder reads it), a small French
-// chart of accounts, journals VT and HA, and the ledger currency of each
-// invoice its own. It is for trying the library on real invoices (the
+// a 0 % rate, as the entry builder reads it), a withholding rule for every
+// tax they withhold (account 447000), a small French chart of accounts,
+// journals VT and HA, and the ledger currency of each invoice its own. It is for trying the library on real invoices (the
 // invoicesync preview command uses it), not for posting: a real ledger has
 // its own chart, and its mapping is written for it.
 func Demo(invs ...*invoicesync.Invoice) DemoSetup {
@@ -125,6 +126,15 @@ func Demo(invs ...*invoicesync.Invoice) DemoSetup {
 		{Number: demoVATSelfAssessed, Name: "VAT due on acquisitions", Active: true},
 		{Number: demoRoundingGain, Name: "Rounding gains", Active: true},
 		{Number: demoRoundingLoss, Name: "Rounding losses", Active: true},
+		{Number: demoWithheld, Name: "Taxes withheld", Active: true},
+	}
+	for _, inv := range invs {
+		for _, w := range inv.Withholdings {
+			tax := strings.TrimSpace(w.Tax)
+			if tax != "" && !slices.ContainsFunc(m.Withholding, func(r invoicesync.WithholdingRule) bool { return strings.EqualFold(r.Tax, tax) }) {
+				m.Withholding = append(m.Withholding, invoicesync.WithholdingRule{Tax: tax, Account: demoWithheld})
+			}
+		}
 	}
 	journals := []invoicesync.Journal{{Code: "VT", Name: "Sales", Type: "sales"}, {Code: "HA", Name: "Purchases", Type: "purchase"}}
 	return DemoSetup{Mapping: m, Accounts: accounts, VATCodes: codes, Journals: journals}

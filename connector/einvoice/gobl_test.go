@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -511,6 +512,24 @@ func TestGOBLWithholdings(t *testing.T) {
 	requireDec(t, "1717.20", tot.Payable, "BT-115")
 	// BT-115 = BT-112 − BT-113 + BT-114 − Σ withheld
 	requireDec(t, tot.Payable.StringFixed(2), tot.Gross.Sub(tot.Prepaid).Add(tot.PayableRounding).Sub(w.Amount), "payable")
+
+	// Check counts the withheld tax (BR-CO-16), and the entry books it: the
+	// customer owes 1,717.20, the tax authority 243.00.
+	require.NoError(t, Check(&inv))
+	demo := Demo(&inv)
+	e, err := invoicesync.BuildEntry(&inv, demo.Mapping, demo.Chart(), invoicesync.PartnerRef{ID: "P1"})
+	require.NoError(t, err)
+	require.NoError(t, e.Check())
+	var got []string
+	for _, l := range e.Lines {
+		got = append(got, fmt.Sprintf("%s %s D%s C%s", l.Kind, l.Account, l.Debit.StringFixed(2), l.Credit.StringFixed(2)))
+	}
+	require.Equal(t, []string{
+		"partner 411000 D1717.20 C0.00",
+		"withholding 447000 D243.00 C0.00",
+		"revenue 706000 D0.00 C1620.00",
+		"vat 445710 D0.00 C340.20",
+	}, got)
 
 	// The withheld amounts must add up to the declared retained_tax.
 	bad := goblMutate(t, "gobl--es-invoice-es-es-freelance.json", func(env map[string]any) {

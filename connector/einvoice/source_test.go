@@ -3,6 +3,7 @@ package einvoice_test
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -29,17 +30,43 @@ func folderSyncer(t *testing.T, fsys *einvoice.Source, ledger *memory.Ledger, st
 		ledger.AddJournals(demo.Journals...)
 	}
 	s, err := invoicesync.NewSyncer(fsys, ledger, demo.Mapping, store, invoicesync.Config{
-		SourceID: "folder", Concurrency: 4, RetryDelay: time.Millisecond,
+		SourceID: "folder", Concurrency: 1, RetryDelay: time.Millisecond,
 	})
 	require.NoError(t, err)
 	return s
 }
 
+// duplicates are the files of testdata that hold the same document as an
+// earlier file (same seller, buyer, kind and number): the same sample in
+// UBL and in CII, in two profiles, or under another test case's name. A run
+// over the folder, one file at a time in the order of their names, posts
+// the first and refuses the others.
+var duplicates = map[string]string{
+	"en16931--guide-example3.xml":            "en16931--CII_example3.xml",
+	"en16931--ubl-tc434-example4.xml":        "en16931--CII_example4.xml",
+	"mustang--Factur-X_basic.xml":            "mustang--EN16931_Einfach.pdf",
+	"xrechnung--01.01a-INVOICE_ubl.xml":      "own--xrechnung-01.01a-4-decimal-lines_uncefact.xml",
+	"xrechnung--01.01a-INVOICE_uncefact.xml": "own--xrechnung-01.01a-4-decimal-lines_uncefact.xml",
+	"xrechnung--01.17a-INVOICE_ubl.xml":      "own--xrechnung-01.01a-4-decimal-lines_uncefact.xml",
+	"xrechnung--01.17a-INVOICE_uncefact.xml": "own--xrechnung-01.01a-4-decimal-lines_uncefact.xml",
+	"xrechnung--01.21a-INVOICE_uncefact.xml": "xrechnung--01.21a-INVOICE_ubl.xml",
+	"xrechnung--02.05a-INVOICE_uncefact.xml": "xrechnung--02.05a-INVOICE_ubl.xml",
+}
+
+// requireDuplicate checks that o is the refusal of a duplicate of first.
+func requireDuplicate(t *testing.T, o invoicesync.Outcome, first string) {
+	t.Helper()
+	require.Equal(t, invoicesync.CodeDuplicate, o.Code, o.InvoiceID)
+	var se *invoicesync.SyncError
+	require.ErrorAs(t, o.Err, &se)
+	require.Equal(t, first, se.Expected, o.InvoiceID)
+}
+
 // A run over the testdata folder posts every consistent invoice with lines
-// once (the own-- files among them); refuses the inconsistent one, the
-// MINIMUM one without lines, and the one
-// whose embedded "one.pdf" is two bytes that are not a PDF; and skips the
-// files that are not invoices. A second run posts nothing.
+// once, PDFs and own-- files among them; refuses those Parse or Check
+// refuses (verdicts), the one whose embedded "one.pdf" is two bytes that are
+// not a PDF, and the duplicates; and skips the files that are not invoices.
+// A second run posts nothing.
 func TestRunOverTheTestdataFolder(t *testing.T) {
 	src := einvoice.NewSource(os.DirFS("testdata"), &einvoice.Parser{Direction: invoicesync.Sales})
 	ledger, store := memory.NewLedger(), invoicesync.NewMemoryStore()
@@ -47,11 +74,11 @@ func TestRunOverTheTestdataFolder(t *testing.T) {
 
 	rep, err := folderSyncer(t, src, ledger, store).Run(ctx)
 	require.NoError(t, err)
-	files := testdataInvoices(t) // 32 files
-	refused := len(verdicts) + 1 // those Check refuses, and the bad PDF
+	files := testdataInvoices(t)
+	refused := len(verdicts) + 1 + len(duplicates) // those refused, the bad PDF, the duplicates
 	posted := len(files) - refused
 	require.Equal(t, len(files), rep.Invoices, "SOURCES.md, manifest.tsv and LICENSES/ are not invoices")
-	require.Equal(t, 29, posted)
+	require.Equal(t, 30, posted)
 	require.Equal(t, posted, rep.Statuses[invoicesync.StateSynchronized])
 	require.Equal(t, refused, rep.Statuses[invoicesync.StateError])
 	inManifest := map[string]bool{}
@@ -60,6 +87,8 @@ func TestRunOverTheTestdataFolder(t *testing.T) {
 		o, ok := rep.Outcome(r.file)
 		require.True(t, ok, r.file)
 		switch {
+		case duplicates[r.file] != "":
+			requireDuplicate(t, o, duplicates[r.file])
 		case !r.consistent:
 			require.Equal(t, invoicesync.CodeAmountValidation, o.Code, r.file)
 		case r.lines == 0:
@@ -78,6 +107,8 @@ func TestRunOverTheTestdataFolder(t *testing.T) {
 		require.True(t, ok, f)
 		if v, refused := verdicts[f]; refused {
 			require.Equal(t, v.code, o.Code, f)
+		} else if first := duplicates[f]; first != "" {
+			requireDuplicate(t, o, first)
 		} else {
 			require.Equal(t, invoicesync.StateSynchronized, o.Status, "%s: %s", f, o.Message)
 		}
@@ -131,7 +162,8 @@ func TestMalformedFileInTheFolder(t *testing.T) {
 	_, err = src.Contact(ctx, "x")
 	require.ErrorIs(t, err, invoicesync.ErrNotFound)
 
-	fsys["2026/b.xml"] = &fstest.MapFile{Data: []byte(good)}
+	// Repaired as another invoice (the same one would be a duplicate of a.xml).
+	fsys["2026/b.xml"] = &fstest.MapFile{Data: []byte(strings.Replace(good, "<cbc:ID>2018-112</cbc:ID>", "<cbc:ID>2018-113</cbc:ID>", 1))}
 	rep, err = folderSyncer(t, src, ledger, store).Run(ctx)
 	require.NoError(t, err)
 	require.Equal(t, invoicesync.StateSynchronized, mustOutcome(t, rep, "2026/b.xml").Status)
