@@ -67,7 +67,7 @@ read:
    "status": "ok|error", "code": "ERROR_SYNC_INVOICE_...", "message": "...",
    "warnings": ["..."],
    "totals": {"debit": "...", "credit": "...", "partner": "...", "net": "...",
-              "vat": "...", "rounding": "..."},
+              "vat": "...", "rounding": "...", "withheld": "..."},
    "lines": [{"account": "...", "debit": "...", "credit": "...", "kind": "...",
               "vat_code": "...", "label": "..."}]}
 
@@ -80,8 +80,11 @@ partner is the amount on the partner lines; net the net effect of revenue
 or expense, discount and charge lines (the invoice's BT-109); vat the net
 effect of the VAT lines, reverse-charge pairs left out; all three without
 sign. rounding is the signed amount on rounding lines, credit positive.
+withheld, present only when the invoice withholds a tax (Spanish IRPF), is
+the amount on withholding lines, without sign: the partner line then
+carries net + VAT + rounding − withheld.
 Line kinds: partner, revenue, expense, vat, reverse_charge_vat, discount,
-charge, prepayment, rounding, exchange.
+charge, prepayment, withholding, rounding, exchange.
 
 An e-invoice whose totals break EN 16931 (BR-CO-10, -13, -15, -16) is
 refused with ERROR_SYNC_INVOICE_AMOUNT_VALIDATION; a file that is not a
@@ -118,6 +121,7 @@ type resultTotals struct {
 	Net      string `json:"net"`
 	VAT      string `json:"vat"`
 	Rounding string `json:"rounding"`
+	Withheld string `json:"withheld,omitempty"`
 }
 
 type resultLine struct {
@@ -274,7 +278,7 @@ func failed(res result, err error) result {
 
 // summarize computes the totals of the output (see previewHelp).
 func summarize(e *invoicesync.Entry) *resultTotals {
-	var partner, net, vat, rounding decimal.Decimal
+	var partner, net, vat, rounding, withheld decimal.Decimal
 	for _, l := range e.Lines {
 		credit := l.Credit.Sub(l.Debit)
 		switch l.Kind {
@@ -286,13 +290,19 @@ func summarize(e *invoicesync.Entry) *resultTotals {
 			vat = vat.Add(credit)
 		case invoicesync.KindRounding:
 			rounding = rounding.Add(credit)
+		case invoicesync.KindWithholding:
+			withheld = withheld.Add(credit)
 		}
 	}
 	debit, credit := e.Totals()
 	p := e.Decimals
-	return &resultTotals{
+	t := &resultTotals{
 		Debit: debit.StringFixed(p), Credit: credit.StringFixed(p),
 		Partner: partner.Abs().StringFixed(p), Net: net.Abs().StringFixed(p), VAT: vat.Abs().StringFixed(p),
 		Rounding: rounding.StringFixed(p),
 	}
+	if !withheld.IsZero() {
+		t.Withheld = withheld.Abs().StringFixed(p)
+	}
+	return t
 }

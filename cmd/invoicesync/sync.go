@@ -239,8 +239,14 @@ func (j *openJournalRun) printOutcomes(stdout io.Writer, report *invoicesync.Rep
 		if action == "" {
 			action = "-"
 		}
+		msg := o.Message
+		var se *invoicesync.SyncError
+		if o.Code == invoicesync.CodeDuplicate && errors.As(o.Err, &se) {
+			// The first document's id is a hash: name its file when known.
+			msg = strings.ReplaceAll(msg, "as "+se.Expected+",", "as "+j.src.file(se.Expected)+",")
+		}
 		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Status, action, field(j.src.file(o.InvoiceID)), field(o.Number),
-			field(o.Entry.ID), o.Code, field(oneLine(o.Message)))
+			field(o.Entry.ID), o.Code, field(oneLine(msg)))
 		if o.Status != invoicesync.StateSynchronized && o.Status != invoicesync.StateSkipped {
 			status = exitFiles
 		}

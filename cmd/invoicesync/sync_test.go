@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,9 +15,11 @@ import (
 )
 
 // TestSyncTwice posts the testdata folder into a new journal of each format:
-// 27 invoices posted, 5 in error (a MINIMUM profile without lines, an
-// inconsistent total, a group of sub-lines not adding up, GOBL prices
-// including VAT, a GOBL withholding that Check does not count yet), a journal the real tool accepts. Running again posts
+// 31 invoices posted; 15 in error: the documents Parse or Check refuses (a
+// MINIMUM and a BASIC WL profile, an inconsistent total, a group of
+// sub-lines not adding up, GOBL prices including VAT, a ZUGFeRD 1.0 PDF)
+// and 9 duplicates (the same sample in UBL and CII, in two profiles, or its
+// number and parties reused); a journal the real tool accepts. Running again posts
 // nothing and leaves the journal byte for byte as it was, and so does a run
 // that lost its state (another -state file): the journal's idempotency keys
 // are read back. Naming a file a second time, under another path, adds
@@ -29,10 +32,10 @@ func TestSyncTwice(t *testing.T) {
 			status, out, errOut := runCmd("sync", "-ledger", format+":"+journal, einvoices)
 			require.Equal(t, exitFiles, status, errOut)
 			lines := strings.Split(strings.TrimSpace(out), "\n")
-			require.Len(t, lines, 33)
-			require.Equal(t, "32 invoices: 27 synchronized (27 posted), 5 errors, 0 waiting, 0 skipped; journal "+journal, lines[32])
+			require.Len(t, lines, 47)
+			require.Equal(t, "46 invoices: 31 synchronized (31 posted), 15 errors, 0 waiting, 0 skipped; journal "+journal, lines[46])
 			var posted, failed []string
-			for _, l := range lines[:32] {
+			for _, l := range lines[:46] {
 				f := strings.Split(l, "\t")
 				require.Len(t, f, 7, l)
 				switch f[0] {
@@ -44,19 +47,29 @@ func TestSyncTwice(t *testing.T) {
 				}
 			}
 			require.Equal(t, []string{
+				"en16931--guide-example3.xml ERROR_SYNC_INVOICE_DUPLICATE",
+				"en16931--ubl-tc434-example4.xml ERROR_SYNC_INVOICE_DUPLICATE",
 				"gobl--be-invoice-peppol.json ERROR_SYNC_INVOICE_LINE_VALIDATION",
-				"gobl--es-invoice-es-es-freelance.json ERROR_SYNC_INVOICE_AMOUNT_VALIDATION",
 				"mustang--FAIL_zugferd_2p1_MINIMUM_Rechnung_380.xml ERROR_SYNC_INVOICE_LINE_VALIDATION",
+				"mustang--Factur-X_basic.xml ERROR_SYNC_INVOICE_DUPLICATE",
 				"mustang--invalidXRV30.xml ERROR_SYNC_INVOICE_AMOUNT_VALIDATION",
+				"mustang--validAvoir_FR_type380_BASICWL.pdf ERROR_SYNC_INVOICE_LINE_VALIDATION",
+				"mustang--zugferd_invoice.pdf ERROR_SYNC_INVOICE_UNREADABLE",
 				"own--cii-extended-group-not-adding-up.xml ERROR_SYNC_INVOICE_AMOUNT_VALIDATION",
+				"xrechnung--01.01a-INVOICE_ubl.xml ERROR_SYNC_INVOICE_DUPLICATE",
+				"xrechnung--01.01a-INVOICE_uncefact.xml ERROR_SYNC_INVOICE_DUPLICATE",
+				"xrechnung--01.17a-INVOICE_ubl.xml ERROR_SYNC_INVOICE_DUPLICATE",
+				"xrechnung--01.17a-INVOICE_uncefact.xml ERROR_SYNC_INVOICE_DUPLICATE",
+				"xrechnung--01.21a-INVOICE_uncefact.xml ERROR_SYNC_INVOICE_DUPLICATE",
+				"xrechnung--02.05a-INVOICE_uncefact.xml ERROR_SYNC_INVOICE_DUPLICATE",
 			}, failed)
 			require.Equal(t, "E1", posted[0], "one invoice at a time: entry ids follow the files' order")
-			require.Equal(t, "E27", posted[26])
+			require.Equal(t, "E31", posted[30])
 			tooltest.Check(t, format, journal)
 
 			file, err := plaintext.ReadFile(journal, plaintext.Format(format))
 			require.NoError(t, err)
-			require.Len(t, file.Entries, 27)
+			require.Len(t, file.Entries, 31)
 			for _, e := range file.Entries {
 				require.NoError(t, e.Entry.Check(), e.Ref.ID)
 			}
@@ -75,12 +88,12 @@ func TestSyncTwice(t *testing.T) {
 				require.NoError(t, err)
 				require.Equal(t, string(before), string(after))
 			}
-			unchanged := "32 invoices: 27 synchronized (0 posted), 5 errors"
+			unchanged := "46 invoices: 31 synchronized (0 posted), 15 errors"
 			again(unchanged, einvoices)
 			again(unchanged, einvoices, "./"+einvoices+"/xrechnung--01.01a-INVOICE_ubl.xml")
 			// Without its state, the run posts each entry again as far as it
 			// knows; the journal finds every idempotency key and writes nothing.
-			again("32 invoices: 27 synchronized (27 posted), 5 errors", "-state", filepath.Join(dir, "other.state"), einvoices)
+			again("46 invoices: 31 synchronized (31 posted), 15 errors", "-state", filepath.Join(dir, "other.state"), einvoices)
 		})
 	}
 }
@@ -202,4 +215,42 @@ func TestSyncCategoryWithAndWithoutZeroRate(t *testing.T) {
 		}
 		require.Equal(t, []string{"706000 400.00 V-O0"}, vat, e.Ref.ID)
 	}
+}
+
+// TestSyncUBLAndCIIOfOneInvoice: a folder holding the UBL and the CII
+// version of one invoice posts it once; the other is reported as a
+// duplicate naming the first file, by sync and by preview alike, and the
+// next run posts nothing either.
+func TestSyncUBLAndCIIOfOneInvoice(t *testing.T) {
+	dir := copyFiles(t, "xrechnung--01.21a-INVOICE_ubl.xml", "xrechnung--01.21a-INVOICE_uncefact.xml")
+	ubl := filepath.ToSlash(filepath.Join(dir, "xrechnung--01.21a-INVOICE_ubl.xml"))
+	cii := filepath.ToSlash(filepath.Join(dir, "xrechnung--01.21a-INVOICE_uncefact.xml"))
+
+	status, out, errOut := runCmd("preview", dir)
+	require.Equal(t, exitOK, status, errOut)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 2)
+	var first, second result
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &first))
+	require.NoError(t, json.Unmarshal([]byte(lines[1]), &second))
+	require.Equal(t, "ok", first.Status)
+	require.Equal(t, "error", second.Status)
+	require.Equal(t, "ERROR_SYNC_INVOICE_DUPLICATE", second.Code)
+	require.Contains(t, second.Message, "the same document as "+ubl)
+
+	journal := filepath.Join(t.TempDir(), "books")
+	for run, posted := range []string{"1 posted", "0 posted"} {
+		status, out, errOut = runCmd("sync", "-ledger", "hledger:"+journal, dir)
+		require.Equal(t, exitFiles, status, errOut)
+		lines = strings.Split(strings.TrimSpace(out), "\n")
+		require.Len(t, lines, 3, out)
+		require.Equal(t, "2 invoices: 1 synchronized ("+posted+"), 1 errors, 0 waiting, 0 skipped; journal "+journal, lines[2], "run %d", run+1)
+		f := strings.Split(lines[1], "\t")
+		require.Equal(t, []string{"error", "-", cii, "18383", "", "ERROR_SYNC_INVOICE_DUPLICATE"}, f[:6])
+		require.Contains(t, f[6], "already synchronized as "+ubl+", posted as entry E1 on ")
+	}
+	file, err := plaintext.ReadFile(journal, plaintext.Format("hledger"))
+	require.NoError(t, err)
+	require.Len(t, file.Entries, 1)
+	tooltest.Check(t, "hledger", journal)
 }
