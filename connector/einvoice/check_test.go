@@ -508,9 +508,18 @@ func TestNegativeCreditNoteFile(t *testing.T) {
 	require.Equal(t, "-2", inv.Lines[0].Quantity.String())
 	require.NoError(t, einvoice.Check(&inv))
 	require.Equal(t, "-120.00", inv.Totals.Payable.StringFixed(2))
-	s := entrySums(build(t, &inv))
-	require.Equal(t, "120.00", s.partner.StringFixed(2))
-	require.Equal(t, "19.16", s.vat.StringFixed(2))
+	// Its amounts are signed: the credit note raises the receivable, the
+	// mirror of an ordinary credit note.
+	e := build(t, &inv)
+	var got []string
+	for _, l := range e.Lines {
+		got = append(got, string(l.Kind)+" "+l.Account+" D"+l.Debit.StringFixed(2)+" C"+l.Credit.StringFixed(2))
+	}
+	require.Equal(t, []string{
+		"partner 411000 D120.00 C0.00",
+		"revenue 706000 D0.00 C100.84",
+		"vat 445710 D0.00 C19.16",
+	}, got)
 
 	inv.VATBreakdown[0].TaxAmount = d("-20.00")
 	inv.Totals.VAT, inv.Totals.Gross, inv.Totals.Payable = d("-20.00"), d("-120.84"), d("-120.84")
