@@ -46,7 +46,7 @@ func TestPreviewGolden(t *testing.T) {
 func TestPreviewLines(t *testing.T) {
 	_, out, _ := runCmd("preview", einvoices)
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	require.Len(t, lines, 46, "39 XML and JSON files and 7 PDFs")
+	require.Len(t, lines, 47, "39 XML and JSON files and 8 PDFs")
 	errors := map[string]string{}
 	for _, l := range lines {
 		var r result
@@ -85,6 +85,7 @@ func TestPreviewLines(t *testing.T) {
 		"mustang--validAvoir_FR_type380_BASICWL.pdf":         "ERROR_SYNC_INVOICE_LINE_VALIDATION",
 		"mustang--zugferd_invoice.pdf":                       "ERROR_SYNC_INVOICE_UNREADABLE",
 		"own--cii-extended-group-not-adding-up.xml":          "ERROR_SYNC_INVOICE_AMOUNT_VALIDATION",
+		"own--factur-x-basic.pdf":                            "ERROR_SYNC_INVOICE_DUPLICATE",
 		"xrechnung--01.01a-INVOICE_ubl.xml":                  "ERROR_SYNC_INVOICE_DUPLICATE",
 		"xrechnung--01.01a-INVOICE_uncefact.xml":             "ERROR_SYNC_INVOICE_DUPLICATE",
 		"xrechnung--01.17a-INVOICE_ubl.xml":                  "ERROR_SYNC_INVOICE_DUPLICATE",

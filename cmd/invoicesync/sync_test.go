@@ -15,10 +15,10 @@ import (
 )
 
 // TestSyncTwice posts the testdata folder into a new journal of each format:
-// 31 invoices posted; 15 in error: the documents Parse or Check refuses (a
+// 31 invoices posted; 16 in error: the documents Parse or Check refuses (a
 // MINIMUM and a BASIC WL profile, an inconsistent total, a group of
 // sub-lines not adding up, GOBL prices including VAT, a ZUGFeRD 1.0 PDF)
-// and 9 duplicates (the same sample in UBL and CII, in two profiles, or its
+// and 10 duplicates (the same sample in UBL and CII, in two profiles, or its
 // number and parties reused); a journal the real tool accepts. Running again posts
 // nothing and leaves the journal byte for byte as it was, and so does a run
 // that lost its state (another -state file): the journal's idempotency keys
@@ -32,10 +32,10 @@ func TestSyncTwice(t *testing.T) {
 			status, out, errOut := runCmd("sync", "-ledger", format+":"+journal, einvoices)
 			require.Equal(t, exitFiles, status, errOut)
 			lines := strings.Split(strings.TrimSpace(out), "\n")
-			require.Len(t, lines, 47)
-			require.Equal(t, "46 invoices: 31 synchronized (31 posted), 15 errors, 0 waiting, 0 skipped; journal "+journal, lines[46])
+			require.Len(t, lines, 48)
+			require.Equal(t, "47 invoices: 31 synchronized (31 posted), 16 errors, 0 waiting, 0 skipped; journal "+journal, lines[47])
 			var posted, failed []string
-			for _, l := range lines[:46] {
+			for _, l := range lines[:47] {
 				f := strings.Split(l, "\t")
 				require.Len(t, f, 7, l)
 				switch f[0] {
@@ -56,6 +56,7 @@ func TestSyncTwice(t *testing.T) {
 				"mustang--validAvoir_FR_type380_BASICWL.pdf ERROR_SYNC_INVOICE_LINE_VALIDATION",
 				"mustang--zugferd_invoice.pdf ERROR_SYNC_INVOICE_UNREADABLE",
 				"own--cii-extended-group-not-adding-up.xml ERROR_SYNC_INVOICE_AMOUNT_VALIDATION",
+				"own--factur-x-basic.pdf ERROR_SYNC_INVOICE_DUPLICATE",
 				"xrechnung--01.01a-INVOICE_ubl.xml ERROR_SYNC_INVOICE_DUPLICATE",
 				"xrechnung--01.01a-INVOICE_uncefact.xml ERROR_SYNC_INVOICE_DUPLICATE",
 				"xrechnung--01.17a-INVOICE_ubl.xml ERROR_SYNC_INVOICE_DUPLICATE",
@@ -88,12 +89,12 @@ func TestSyncTwice(t *testing.T) {
 				require.NoError(t, err)
 				require.Equal(t, string(before), string(after))
 			}
-			unchanged := "46 invoices: 31 synchronized (0 posted), 15 errors"
+			unchanged := "47 invoices: 31 synchronized (0 posted), 16 errors"
 			again(unchanged, einvoices)
 			again(unchanged, einvoices, "./"+einvoices+"/xrechnung--01.01a-INVOICE_ubl.xml")
 			// Without its state, the run posts each entry again as far as it
 			// knows; the journal finds every idempotency key and writes nothing.
-			again("46 invoices: 31 synchronized (31 posted), 15 errors", "-state", filepath.Join(dir, "other.state"), einvoices)
+			again("47 invoices: 31 synchronized (31 posted), 16 errors", "-state", filepath.Join(dir, "other.state"), einvoices)
 		})
 	}
 }

@@ -50,7 +50,7 @@ func testdataInvoices(t *testing.T) []string {
 		}
 	}
 	slices.Sort(files)
-	require.Len(t, files, 46, "39 XML and JSON files, 7 PDFs")
+	require.Len(t, files, 47, "39 XML and JSON files, 8 PDFs")
 	return files
 }
 

@@ -45,6 +45,7 @@ var duplicates = map[string]string{
 	"en16931--guide-example3.xml":            "en16931--CII_example3.xml",
 	"en16931--ubl-tc434-example4.xml":        "en16931--CII_example4.xml",
 	"mustang--Factur-X_basic.xml":            "mustang--EN16931_Einfach.pdf",
+	"own--factur-x-basic.pdf":                "mustang--EN16931_Einfach.pdf",
 	"xrechnung--01.01a-INVOICE_ubl.xml":      "own--xrechnung-01.01a-4-decimal-lines_uncefact.xml",
 	"xrechnung--01.01a-INVOICE_uncefact.xml": "own--xrechnung-01.01a-4-decimal-lines_uncefact.xml",
 	"xrechnung--01.17a-INVOICE_ubl.xml":      "own--xrechnung-01.01a-4-decimal-lines_uncefact.xml",
