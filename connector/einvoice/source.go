@@ -30,7 +30,9 @@ import (
 //
 // A file that cannot be read as an invoice is yielded as an unreadable
 // invoice (see invoicesync.InvoiceSource): ERROR_SYNC_INVOICE_UNREADABLE
-// for a malformed file; what Check refuses, with Check's code
+// for a malformed file; what Parse reads but refuses, with its code (see
+// ParseError: sub-lines not adding up, an amount in another currency, GOBL
+// prices including VAT); what Check refuses, with Check's code
 // (ERROR_SYNC_INVOICE_AMOUNT_VALIDATION when its amounts break EN 16931,
 // ERROR_SYNC_INVOICE_LINE_VALIDATION for a MINIMUM or BASIC WL document or
 // one without lines, ERROR_SYNC_INVOICE_CURRENCY_VALIDATION for an unknown
