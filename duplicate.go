@@ -18,6 +18,12 @@ import (
 // meets and refuses the others (CodeDuplicate). It is "" when the invoice
 // has no number or its party cannot be identified: such invoices are never
 // taken for duplicates.
+//
+// The Syncer keeps each posted document's identity in its state
+// (State.Document). A run (or preview) reads every state of its store once,
+// when it meets the first invoice with an identity, to learn the documents
+// already synchronized; a state stored before identities were kept learns
+// its own the next time the source lists its invoice.
 func DocumentIdentity(inv *Invoice) string {
 	number := strings.TrimSpace(inv.Number)
 	if number == "" || !inv.Direction.Valid() {
