@@ -20,7 +20,7 @@ import (
 
 // baseInvoiceXML is the factur-x.xml the base PDF embeds, as pdfcpu
 // extracts it.
-func baseInvoiceXML(t *testing.T) []byte {
+func baseInvoiceXML(t testing.TB) []byte {
 	t.Helper()
 	atts, err := api.ExtractAttachmentsRaw(bytes.NewReader([]byte(readTestdata(t, base))), "", nil, pdfConf())
 	require.NoError(t, err)
@@ -34,7 +34,7 @@ func baseInvoiceXML(t *testing.T) []byte {
 // reembed returns the base PDF with the stream of its one embedded file
 // replaced by raw, declared with the filter and decode parameters given
 // (nil: none), and the file renamed to name.
-func reembed(t *testing.T, name string, raw []byte, filters, parms types.Object) []byte {
+func reembed(t testing.TB, name string, raw []byte, filters, parms types.Object) []byte {
 	t.Helper()
 	ctx, err := api.ReadContext(bytes.NewReader([]byte(readTestdata(t, base))), pdfConf())
 	require.NoError(t, err)
@@ -78,7 +78,7 @@ func reembed(t *testing.T, name string, raw []byte, filters, parms types.Object)
 	return out.Bytes()
 }
 
-func deflate(t *testing.T, data []byte) []byte {
+func deflate(t testing.TB, data []byte) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	w := zlib.NewWriter(&b)
@@ -106,7 +106,7 @@ func hexLines(data []byte) []byte {
 	return b.Bytes()
 }
 
-func pdfcpuEncode(t *testing.T, name string, data []byte) []byte {
+func pdfcpuEncode(t testing.TB, name string, data []byte) []byte {
 	t.Helper()
 	f, err := filter.NewFilter(name, nil)
 	require.NoError(t, err)
@@ -180,6 +180,23 @@ func tiffRows(data []byte, columns int) []byte {
 		}
 	}
 	return out
+}
+
+// filterSeeds are the base PDF with its invoice encoded by chains of
+// filters, for FuzzParse to start from.
+func filterSeeds(t testing.TB) [][]byte {
+	xml := baseInvoiceXML(t)
+	z := deflate(t, xml)
+	rows := append(bytes.Clone(xml), bytes.Repeat([]byte("\n"), 16-len(xml)%16)...) // whole rows
+	return [][]byte{
+		reembed(t, "factur-x.xml", hexLines(z), names("ASCIIHexDecode", "FlateDecode"), nil),
+		reembed(t, "invoice.xml", a85(pdfcpuEncode(t, filter.LZW, xml)), names("ASCII85Decode", "LZWDecode"), nil),
+		reembed(t, "factur-x.xml", deflate(t, pngRows(rows, 16)), types.Name("FlateDecode"),
+			types.Dict{"Predictor": types.Integer(15), "Columns": types.Integer(16)}),
+		reembed(t, "factur-x.xml", deflate(t, tiffRows(rows, 16)), types.Name("FlateDecode"),
+			types.Dict{"Predictor": types.Integer(2), "Columns": types.Integer(16)}),
+		reembed(t, "factur-x.xml", pdfcpuEncode(t, filter.RunLength, xml), types.Name("RunLengthDecode"), nil),
+	}
 }
 
 func names(ns ...string) types.Array {
@@ -326,4 +343,17 @@ func TestPDFEmbeddedFileFilterErrors(t *testing.T) {
 	pe := parseErr(t, &einvoice.Parser{MaxSize: 100_000}, pdf)
 	require.ErrorIs(t, pe, einvoice.ErrLimit)
 	require.Equal(t, `the PDF's embedded file "factur-x.xml" is larger than 400000 bytes before its last filter (4 × the limit of 100000 bytes)`, pe.Reason)
+}
+
+// The fuzz seeds of filterSeeds are invoices that parse, under their names.
+func TestFilterSeedsParse(t *testing.T) {
+	seeds := filterSeeds(t)
+	require.Len(t, seeds, 5)
+	for i, data := range seeds {
+		inv, err := einvoice.Parse(bytes.NewReader(data))
+		require.NoError(t, err, i)
+		require.Equal(t, "471102", inv.Number, i)
+		require.Equal(t, "529.87", inv.Totals.Payable.StringFixed(2), i)
+		require.Equal(t, map[bool]string{true: "invoice.xml", false: "factur-x.xml"}[i == 1], inv.Metadata["embedded"], i)
+	}
 }
