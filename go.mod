@@ -4,7 +4,6 @@ go 1.24.0
 
 require (
 	github.com/hashicorp/go-retryablehttp v0.7.8
-	github.com/hhrutter/lzw v1.0.0
 	github.com/pdfcpu/pdfcpu v0.11.1
 	github.com/shopspring/decimal v1.6.0
 	github.com/stretchr/testify v1.12.1
@@ -19,6 +18,7 @@ require (
 	github.com/dustin/go-humanize v1.0.1 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
+	github.com/hhrutter/lzw v1.0.0 // indirect
 	github.com/hhrutter/pkcs7 v0.2.0 // indirect
 	github.com/hhrutter/tiff v1.0.2 // indirect
 	github.com/mattn/go-isatty v0.0.20 // indirect

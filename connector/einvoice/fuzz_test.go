@@ -11,8 +11,9 @@ import (
 	"github.com/invoicesync/invoicesync/connector/einvoice"
 )
 
-// FuzzParse feeds Parse every testdata file and mutations of them. Parse
-// must not panic; every failure must be a *ParseError, ErrUnreadable
+// FuzzParse feeds Parse every testdata file, the base PDF with its
+// invoice encoded by other filters (filterSeeds), and mutations of them.
+// Parse must not panic; every failure must be a *ParseError, ErrUnreadable
 // exactly when it has no code of a refused document; and an invoice that
 // parses and passes Check must build into a balanced entry or fail with a
 // typed error — never panic, never an unbalanced entry.
@@ -29,6 +30,11 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
+		f.Add(data)
+	}
+	// The testdata PDFs use FlateDecode only: the other filters an
+	// embedded file may use, chained and with predictors, are seeded too.
+	for _, data := range filterSeeds(f) {
 		f.Add(data)
 	}
 	p := &einvoice.Parser{Direction: invoicesync.Sales, MaxSize: 1 << 20}

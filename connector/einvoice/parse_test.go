@@ -14,7 +14,7 @@ import (
 	"github.com/invoicesync/invoicesync/connector/einvoice"
 )
 
-func readTestdata(t *testing.T, name string) string {
+func readTestdata(t testing.TB, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	require.NoError(t, err)

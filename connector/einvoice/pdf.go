@@ -4,17 +4,18 @@ import (
 	"bufio"
 	"bytes"
 	"compress/zlib"
-	"encoding/ascii85"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/hhrutter/lzw"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
@@ -327,215 +328,163 @@ func (p *Parser) decodeFile(f pdfFile, limit int64) ([]byte, error) {
 	if f.stream == nil {
 		return fail("has no content", nil)
 	}
-	r, err := decodedStream(f.stream)
-	if err != nil {
-		return fail("cannot be decoded: "+err.Error(), nil)
-	}
-	n := limit
-	if n < 0 {
+	sniff := limit < 0
+	n := limit + 1 // one byte more than the limit tells that it is exceeded
+	if sniff {
 		n = -limit
-	} else {
-		n++
 	}
-	content, err := io.ReadAll(io.LimitReader(r, n))
-	if limit < 0 {
-		return content, nil
+	// Before the last filter, the data may be larger than the content:
+	// hexadecimal digits are two a byte, with white space in between.
+	inner := int64(math.MaxInt64)
+	if n <= math.MaxInt64/stageFactor {
+		inner = stageFactor * n
 	}
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, zlib.ErrChecksum) {
-		// A truncated or unchecked deflate stream is common and harmless
-		// (other PDF readers accept it too): what it gave is parsed.
-		return fail("cannot be decoded: "+err.Error(), nil)
+	content := f.stream.Raw
+	pipeline := f.stream.FilterPipeline
+	for i, pf := range pipeline {
+		last := i == len(pipeline)-1
+		bound := n
+		if !last {
+			bound = inner
+		}
+		out, err := decodeStage(pf, content, bound)
+		if err != nil && (!sniff || out == nil) {
+			return fail("cannot be decoded: "+err.Error(), nil)
+		}
+		if !last && int64(len(out)) >= bound && !sniff {
+			return fail(fmt.Sprintf("is larger than %d bytes before its last filter (%d × the limit of %d bytes)", stageFactor*limit, stageFactor, limit), ErrLimit)
+		}
+		content = out
 	}
-	if int64(len(content)) > limit {
+	if int64(len(content)) > n {
+		content = content[:n]
+	}
+	if !sniff && int64(len(content)) > limit {
 		return fail(fmt.Sprintf("is larger than the limit of %d bytes", limit), ErrLimit)
 	}
 	return content, nil
 }
 
-// decodedStream returns the content of a stream with its filters applied,
-// each as a reader, so that no more is decoded than is read: a stream that
-// inflates to gigabytes costs no more than the limit read. The filters an
-// embedded file can use are supported (ISO 32000-1, 7.4): FlateDecode and
-// LZWDecode without predictor, ASCIIHexDecode, ASCII85Decode and
-// RunLengthDecode; the image filters are refused.
-func decodedStream(sd *types.StreamDict) (io.Reader, error) {
-	var r io.Reader = bytes.NewReader(sd.Raw)
-	for _, f := range sd.FilterPipeline {
-		if f.DecodeParms != nil {
-			if pred := f.DecodeParms.IntEntry("Predictor"); pred != nil && *pred > 1 {
-				return nil, fmt.Errorf("the %s filter has a predictor (%d), which no embedded file uses", f.Name, *pred)
-			}
-		}
-		switch f.Name {
-		case "FlateDecode":
-			zr, err := zlib.NewReader(r)
-			if err != nil {
-				return nil, fmt.Errorf("FlateDecode: %v", err)
-			}
-			r = zr
-		case "LZWDecode":
-			early := true
-			if f.DecodeParms != nil {
-				if ec := f.DecodeParms.IntEntry("EarlyChange"); ec != nil && *ec == 0 {
-					early = false
-				}
-			}
-			r = lzw.NewReader(r, early)
-		case "ASCIIHexDecode":
-			r = &hexReader{r: bufio.NewReader(r)}
-		case "ASCII85Decode":
-			r = ascii85.NewDecoder(&a85Reader{r: bufio.NewReader(r)})
-		case "RunLengthDecode":
-			r = &runLengthReader{r: bufio.NewReader(r)}
-		default:
-			return nil, fmt.Errorf("the filter %s is not one of an embedded file", clip(f.Name))
+// stageFactor bounds the data an embedded file's filters give before the
+// last one, as a multiple of the limit of its content.
+const stageFactor = 4
+
+// decodeStage applies one filter of an embedded file's stream to in with
+// pdfcpu's filters and returns at most about max bytes of its output (a
+// Flate predictor may give one row more). With an error, what was decoded
+// before it is returned, if anything. The filters an embedded file can use
+// are read (ISO 32000-1, 7.4): FlateDecode, with or without predictor,
+// LZWDecode, ASCIIHexDecode, ASCII85Decode and RunLengthDecode; the image
+// filters (DCTDecode, JPXDecode, CCITTFaxDecode, JBIG2Decode) are refused.
+//
+// pdfcpu's DecodeLength(r, max) is used as far as it decodes no more than
+// max bytes and returns them; where it does not, the work-around is here:
+//   - FlateDecode without predictor copies max bytes (io.CopyN) and
+//     returns them with io.EOF when the content is shorter: used as is;
+//   - FlateDecode with a predictor decodes whole rows until max bytes are
+//     reached, but allocates its rows from Colors, BitsPerComponent and
+//     Columns without a bound (a negative or huge row panics or takes
+//     gigabytes) and applies the TIFF predictor as if there were 8 bits a
+//     component: checkPredictor refuses those parameters first. Unlike
+//     without predictor, it refuses a deflate stream cut short or without
+//     its checksum: that is left so;
+//   - LZWDecode and ASCII85Decode copy max bytes too, but drop them and
+//     return only io.EOF when the content is shorter: they are decoded a
+//     second time without a maximum, which then gives less than max bytes;
+//   - ASCIIHexDecode panics when max is more than the content: it is
+//     decoded without a maximum, which gives at most half its input; NUL,
+//     a white-space character (ISO 32000-1, 7.2.2) it does not skip, is
+//     removed first;
+//   - ASCII85Decode wants its end marker "~>" last, after only CR and LF,
+//     and refuses data without it: the data ends at the marker (ISO
+//     32000-1, 7.4.3), so it is cut at its first "~" and given the marker;
+//   - RunLengthDecode is bounded but panics on data cut short: the panic
+//     is an error.
+func decodeStage(pf types.PDFFilter, in []byte, max int64) (out []byte, err error) {
+	if !slices.Contains(filter.List(), pf.Name) {
+		return nil, fmt.Errorf("the filter %s is not one of an embedded file", clip(pf.Name))
+	}
+	parms := map[string]int{}
+	for k, v := range pf.DecodeParms {
+		if i, ok := v.(types.Integer); ok {
+			parms[k] = i.Value()
 		}
 	}
-	return r, nil
-}
-
-// hexReader decodes ASCIIHexDecode: pairs of hexadecimal digits, white
-// space ignored, ">" ending the data; an odd last digit is followed by 0.
-type hexReader struct {
-	r    *bufio.Reader
-	done bool
-}
-
-func (h *hexReader) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) && !h.done {
-		var v byte
-		digits := 0
-		for digits < 2 {
-			c, err := h.r.ReadByte()
-			if err == io.EOF || (err == nil && c == '>') {
-				h.done = true
-				break
-			}
-			if err != nil {
-				return n, err
-			}
-			var d byte
-			switch {
-			case c >= '0' && c <= '9':
-				d = c - '0'
-			case c >= 'a' && c <= 'f':
-				d = c - 'a' + 10
-			case c >= 'A' && c <= 'F':
-				d = c - 'A' + 10
-			case c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == 0:
-				continue
-			default:
-				return n, fmt.Errorf("ASCIIHexDecode: %q is not a hexadecimal digit", c)
-			}
-			v = v<<4 | d
-			digits++
-		}
-		if digits == 0 {
-			break
-		}
-		if digits == 1 {
-			v <<= 4
-		}
-		p[n] = v
-		n++
-	}
-	if n == 0 && h.done {
-		return 0, io.EOF
-	}
-	return n, nil
-}
-
-// a85Reader passes the data of ASCII85Decode up to its end marker "~>"
-// (the decoder ignores white space itself).
-type a85Reader struct {
-	r    *bufio.Reader
-	done bool
-}
-
-func (a *a85Reader) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) && !a.done {
-		c, err := a.r.ReadByte()
-		if err == io.EOF || (err == nil && c == '~') {
-			a.done = true
-			break
-		}
-		if err != nil {
-			return n, err
-		}
-		p[n] = c
-		n++
-	}
-	if n == 0 && a.done {
-		return 0, io.EOF
-	}
-	return n, nil
-}
-
-// runLengthReader decodes RunLengthDecode: a length byte L, then L+1
-// literal bytes when L < 128, one byte repeated 257-L times when L > 128;
-// 128 ends the data.
-type runLengthReader struct {
-	r       *bufio.Reader
-	literal int  // literal bytes left to copy
-	repeat  int  // times left to repeat b
-	b       byte // the repeated byte
-	done    bool
-}
-
-func (l *runLengthReader) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) {
-		switch {
-		case l.repeat > 0:
-			p[n] = l.b
-			l.repeat--
-			n++
-		case l.literal > 0:
-			c, err := l.r.ReadByte()
-			if err != nil {
-				return n, unexpected(err)
-			}
-			p[n] = c
-			l.literal--
-			n++
-		case l.done:
-			if n == 0 {
-				return 0, io.EOF
-			}
-			return n, nil
-		default:
-			c, err := l.r.ReadByte()
-			if err == io.EOF {
-				l.done = true
-				continue
-			}
-			if err != nil {
-				return n, err
-			}
-			switch {
-			case c < 128:
-				l.literal = int(c) + 1
-			case c > 128:
-				b, err := l.r.ReadByte()
-				if err != nil {
-					return n, unexpected(err)
-				}
-				l.b, l.repeat = b, 257-int(c)
-			default:
-				l.done = true
-			}
+	if pf.Name == filter.Flate {
+		if err := checkPredictor(parms, max); err != nil {
+			return nil, fmt.Errorf("%s: %v", pf.Name, err)
 		}
 	}
-	return n, nil
+	f, err := filter.NewFilter(pf.Name, parms)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s", pf.Name, pdfReason(err))
+	}
+	decode := func(max int64) (out []byte, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				out, err = nil, errors.New("the data is cut short or corrupt")
+			}
+		}()
+		r, err := f.DecodeLength(bytes.NewReader(in), max)
+		if r != nil {
+			out, _ = io.ReadAll(r)
+		}
+		return out, err
+	}
+	switch pf.Name {
+	case filter.ASCIIHex:
+		in = bytes.ReplaceAll(in, []byte{0}, nil)
+		out, err = decode(-1)
+	case filter.ASCII85:
+		if i := bytes.IndexByte(in, '~'); i >= 0 {
+			in = in[:i]
+		}
+		in = append(in[:len(in):len(in)], "~>"...)
+		fallthrough
+	case filter.LZW:
+		if out, err = decode(max); err == io.EOF {
+			out, err = decode(-1)
+		}
+	default: // FlateDecode, RunLengthDecode
+		if out, err = decode(max); err == io.EOF {
+			err = nil
+		}
+	}
+	out = out[:min(int64(len(out)), max)]
+	if err != nil {
+		return out, fmt.Errorf("%s: %s", pf.Name, pdfReason(err))
+	}
+	return out, nil
 }
 
-func unexpected(err error) error {
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
+// checkPredictor checks the parameters of a Flate predictor (ISO 32000-1,
+// 7.4.4.4) before pdfcpu's filter allocates its rows: 1 to 32 colours, 1
+// to 16 bits a component, at least one column, a row of at most max bytes,
+// and the TIFF predictor (2) with 8 bits a component only, the one it
+// applies right. pdfcpu checks the predictor's number and that the bits a
+// component are 1, 2, 4, 8 or 16 itself.
+func checkPredictor(parms map[string]int, max int64) error {
+	pred, ok := parms["Predictor"]
+	if !ok || pred <= 1 {
+		return nil
 	}
-	return err
+	param := func(name string, def int) int {
+		if v, ok := parms[name]; ok {
+			return v
+		}
+		return def
+	}
+	colors, bpc, columns := param("Colors", 1), param("BitsPerComponent", 8), param("Columns", 1)
+	if colors < 1 || colors > 32 || bpc < 1 || bpc > 16 || columns < 1 || int64(columns) > max {
+		return fmt.Errorf("the predictor's Colors (%d), BitsPerComponent (%d) or Columns (%d) are out of range", colors, bpc, columns)
+	}
+	if row := (int64(bpc)*int64(colors)*int64(columns) + 7) / 8; row > max {
+		return fmt.Errorf("a row of the predictor (%d bytes) is larger than the %d bytes read", row, max)
+	}
+	if pred == 2 && bpc != 8 {
+		return fmt.Errorf("the TIFF predictor is read with 8 bits a component only, not %d", bpc)
+	}
+	return nil
 }
 
 // inflateBudget bounds what the deflate streams of a PDF that the PDF
