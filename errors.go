@@ -12,8 +12,9 @@ import (
 // shown to users and matched by host applications.
 type ErrorCode string
 
-// The codes: eleven named after the product documents invoice sync comes from,
-// then the library's own (marked "ours").
+// The codes: the first eleven are named after the product documents invoice
+// sync comes from, the others are the library's own (marked "ours"). Codes
+// lists them all, in this order.
 const (
 	// CodeAccountNumberNotFound: an account the entry needs does not exist in the ledger.
 	CodeAccountNumberNotFound ErrorCode = "ERROR_SYNC_INVOICE_ACCOUNT_NUMBER_NOT_FOUND"
@@ -123,8 +124,8 @@ var ordered = []error{
 	ErrAmountValidation, ErrContactNotFound, ErrJournalNotLinked, ErrLineValidation,
 	ErrMappingTaxRateNotFound, ErrPartnerValidation, ErrPDF, ErrMappingJournalNotFound,
 	ErrVATCodeNotFound, ErrCurrencyValidation, ErrNothingToPost, ErrMappingInvalid,
-	ErrInvoiceValidation, ErrChangedAfterSync, ErrLedgerFailure, ErrSourceFailure,
-	ErrPartnerAmbiguous, ErrUnreadable, ErrCancelledAfterSync, ErrDuplicate,
+	ErrInvoiceValidation, ErrChangedAfterSync, ErrCancelledAfterSync, ErrLedgerFailure, ErrSourceFailure,
+	ErrPartnerAmbiguous, ErrUnreadable, ErrDuplicate,
 }
 
 // sentinels indexes ordered by code.

@@ -15,7 +15,7 @@ import (
 // checks every contract written here.
 //
 // A checklist for adapter authors:
-//   - Implement the eight methods below. Honour ctx: return ctx.Err() (or an
+//   - Implement the seven methods below. Honour ctx: return ctx.Err() (or an
 //     error wrapping it) promptly once ctx is done, and never retry after it.
 //   - Report "not there" with an error wrapping ErrNotFound, an unknown
 //     account with ErrAccountNumberNotFound, an inactive one with

@@ -26,7 +26,7 @@ const (
 	// StateWaiting: the invoice waits for its PDF; a later run picks it up.
 	StateWaiting SyncStatus = "waiting"
 	// StateSkipped: the invoice is not to be synchronized (out of scope, before
-	// the start date, status not eligible, nothing to post); State.Reason says why.
+	// the start date, status not eligible, nothing to post); State.Message says why.
 	StateSkipped SyncStatus = "skipped"
 )
 
