@@ -157,6 +157,14 @@ func (r *run) resolvePartner(ctx context.Context, role PartnerRole, party *Party
 		}
 	}
 	id := partyIdentity(party)
+	if strings.TrimSpace(id.Name) != "" && matching.NormalizeName(id.Name) == "" {
+		// "---" or "." would match every other such name and name a partner
+		// nobody can find again.
+		return partnerChoice{}, &SyncError{Code: CodePartnerValidation, Field: "Party.Name", Value: id.Name,
+			Message: fmt.Sprintf("the invoice's %s is named %q, which has no letter or digit: it can neither match a ledger %s nor name a new one",
+				role, id.Name, role),
+			Resolution: "give the " + string(role) + " its real name in the invoicing tool"}
+	}
 	if strings.TrimSpace(id.Name) == "" && strings.TrimSpace(id.AuxiliaryAccount) == "" &&
 		strings.TrimSpace(id.VATNumber) == "" && strings.TrimSpace(id.RegistrationID) == "" {
 		return partnerChoice{}, &SyncError{Code: CodePartnerValidation, Field: "Party",

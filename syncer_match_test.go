@@ -306,3 +306,26 @@ func TestMatchRulesConfigured(t *testing.T) {
 	assert.Equal(t, invoicesync.PartnerCreated, o.PartnerDecision.Action, "names are not compared")
 	assert.Equal(t, "customer ACME SARL matches no ledger customer (VAT number not given): created ACME SARL (P2)", o.Partner)
 }
+
+// A party whose name normalises to nothing ("---") neither matches nor
+// creates a partner: it is refused, on every run, and the ledger gains no
+// partner named "---".
+func TestPartyNameWithoutLetters(t *testing.T) {
+	h := newHarness(t)
+	inv := purchase("inv-01", "SUP1")
+	inv.Party = &invoicesync.Party{SourceID: "S-dash", Name: "---", Country: "DE"}
+	h.putAll(inv)
+	for run := 1; run <= 2; run++ {
+		rep := h.run()
+		o, _ := rep.Outcome("inv-01")
+		require.Equal(t, invoicesync.CodePartnerValidation, o.Code, "run %d", run)
+		var se *invoicesync.SyncError
+		require.ErrorAs(t, o.Err, &se)
+		assert.Equal(t, "Party.Name", se.Field)
+		assert.Equal(t, "---", se.Value)
+		assert.Equal(t, `the invoice's supplier is named "---", which has no letter or digit: it can neither match a ledger supplier nor name a new one`, se.Message)
+		assert.Empty(t, h.ledger.Partners(invoicesync.Supplier), "run %d", run)
+		h.putAll(inv) // listed again
+	}
+	assert.Empty(t, h.ledger.Entries())
+}
