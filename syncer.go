@@ -60,7 +60,11 @@ type Config struct {
 	// so it must never change for a given source, and two sources posting to
 	// the same ledger must have different ones. Required.
 	SourceID string
-	// Concurrency is how many invoices are handled at once. Zero: 4.
+	// Concurrency is how many invoices are handled at once. Zero: 4. With
+	// more than one, entries reach the ledger in the order their invoices
+	// finish, not in the source's order, so a ledger that numbers entries
+	// as they arrive numbers them out of invoice order; set 1 where that
+	// order matters more than the time a run takes.
 	Concurrency int
 	// Limiter limits the rate of calls to the ledger (a token bucket). Share
 	// one Limiter among the Syncers that use the same ledger account. Nil: no limit.
@@ -69,8 +73,10 @@ type Config struct {
 	Notifier Notifier
 	// Now is the clock, for state times and reversal dates. Nil: time.Now.
 	Now func() time.Time
-	// Logger receives one line per outcome and per run. It never receives a
-	// secret. Nil: nothing is logged.
+	// Logger receives one line per outcome and per run, each with the
+	// attribute "source" set to SourceID. It never receives a secret, and
+	// nothing is formatted for it beyond its attributes: a disabled level
+	// costs nothing. Nil: nothing is logged.
 	Logger *slog.Logger
 	// OnChange is the policy for invoices changed after they were
 	// synchronized. Empty: ReportChanges.
@@ -277,6 +283,9 @@ func NewSyncer(source InvoiceSource, target LedgerTarget, m *Mapping, store Stat
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	// Every record names the source, so that a host serving many tenants
+	// can tell their runs apart.
+	cfg.Logger = cfg.Logger.With("source", cfg.SourceID)
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 3
 	}

@@ -1,7 +1,10 @@
 package invoicesync_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -461,4 +464,29 @@ func TestPartyKnownOnlyByNameIsCreatedOnce(t *testing.T) {
 	assert.Equal(t, "customer boulangerie martin matched ledger customer Boulangerie Martin (P1) by name boulangerie martin", o.Partner)
 	assert.Len(t, h.ledger.Partners(invoicesync.Customer), 1)
 	h.requireExactlyOnce("inv-01", "inv-02")
+}
+
+// Every log record of a run names its source, so that a host with many
+// tenants can filter; a disabled level receives nothing.
+func TestLogRecordsNameTheSource(t *testing.T) {
+	h := newHarness(t)
+	var buf bytes.Buffer
+	h.cfg.Logger = slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	bad := sale("inv-02", 1, "ACME")
+	bad.Totals.Gross = d("999.00")
+	h.putAll(sale("inv-01", 1, "ACME"), bad)
+	h.run()
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	require.Len(t, lines, 3, "one per invoice and one for the run")
+	for _, l := range lines {
+		var rec map[string]any
+		require.NoError(t, json.Unmarshal([]byte(l), &rec), l)
+		assert.Equal(t, "test-source", rec["source"], l)
+	}
+
+	buf.Reset()
+	h.cfg.Logger = slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelError}))
+	h.putAll(sale("inv-03", 1, "ACME"))
+	h.run()
+	assert.Empty(t, buf.String())
 }
