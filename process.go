@@ -158,7 +158,18 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 			"add the PDF to the invoice in the invoicing tool: the next run synchronizes it "+
 				"(or allow synchronizing invoices without attachment in the mapping)")
 		choice.set(&o)
-		return r.conclude(ctx, &st, pv, o)
+		o, stored := r.conclude(ctx, &st, pv, o)
+		if pv != nil { // show what the PDF's arrival would post
+			if entry, err := r.builder.Build(inv, choice.ref); err == nil {
+				entry.IdempotencyKey = key
+				pv.Entry = entry
+				pv.Explanation = append(pv.Explanation, "once the PDF is there, this entry would be posted:")
+				pv.Explanation = append(pv.Explanation, explainEntry(entry)...)
+			} else {
+				pv.Explanation = append(pv.Explanation, "once the PDF is there, the entry could not be built: "+err.Error())
+			}
+		}
+		return o, stored
 	}
 
 	entry, err := r.builder.Build(inv, choice.ref)

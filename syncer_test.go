@@ -490,3 +490,25 @@ func TestLogRecordsNameTheSource(t *testing.T) {
 	h.run()
 	assert.Empty(t, buf.String())
 }
+
+// An invoice waiting for its PDF previews as waiting, with the entry its
+// PDF's arrival would post, so that a host without PDFs sees what is meant.
+func TestPreviewOfAWaitingInvoiceShowsItsEntry(t *testing.T) {
+	h := newHarness(t)
+	inv := sale("inv-01", 2, "ACME")
+	inv.Attachments = nil
+	h.putAll(inv)
+	pvs, err := h.syncer().Preview(context.Background())
+	require.NoError(t, err)
+	require.Len(t, pvs, 1)
+	assert.Equal(t, invoicesync.StateWaiting, pvs[0].Status)
+	require.NotNil(t, pvs[0].Entry)
+	requireBalanced(t, pvs[0].Entry)
+	assertLines(t, pvs[0].Entry, []want{
+		{"411", "D", "240.00", "", partner},
+		{"706", "C", "200.00", "V20", revenue},
+		{"44571", "C", "40.00", "V20", vatLine},
+	})
+	assert.Contains(t, pvs[0].Explanation, "once the PDF is there, this entry would be posted:")
+	assert.Empty(t, h.ledger.Entries())
+}
