@@ -71,9 +71,9 @@ func verifyCmd(args []string, stdout, stderr io.Writer) int {
 	if *repost {
 		mode = repostJournal
 	}
-	j, status, err := f.open(ctx, fs.Args(), mode, stderr)
+	j, status, err := f.open(ctx, fs.Args(), mode)
 	if err != nil {
-		return fail(exitUsage, "%v", err)
+		return fail(status, "%v", err)
 	}
 	defer j.close()
 	if *repost {
