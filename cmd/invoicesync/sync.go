@@ -43,7 +43,10 @@ Options:
         exist is created, declaring the chart (accounts named by their use:
         Assets:411000 for customers, Income:706000 for sales, ...). In an
         existing FILE, the accounts, VAT codes and journals the chart has and
-        the file lacks are declared; what the file declares is kept.
+        the file lacks are declared; what the file declares is kept. An
+        existing FILE in the other format is refused (exit status 2),
+        nothing written: read as the other format, its entries would be
+        posted again.
   -state FILE
         the synchronization state (SQLite), which remembers each invoice's
         version and entry. Default: the journal's FILE with ".state" added.
@@ -67,9 +70,14 @@ and MESSAGE are set on errors. A backslash, tab, newline or other
 control character in a value is written \\, \t, \n, \r or \xNN, so that
 each invoice is one line of seven fields. Then a summary line.
 
+Every input is checked before anything is created or written: each PATH
+exists and can be read, the -mapping file, -direction, the folders of the
+journal and the state file, the journal's format; a PATH that cannot be read
+stops the run with nothing written (exit status 1).
+
 Exit status: 0 when every invoice is synchronized (or skipped); 1 when an
-invoice is in error or waiting, or a path could not be read; 2 on bad usage,
-an unusable mapping, journal or state file.
+invoice is in error or waiting, or a PATH could not be read (then nothing is
+written); 2 on bad usage, an unusable mapping, journal or state file.
 `
 
 // syncSourceID names the command's invoices in idempotency keys; it must
