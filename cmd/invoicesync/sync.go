@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
@@ -42,7 +43,10 @@ Options:
         exist is created, declaring the chart (accounts named by their use:
         Assets:411000 for customers, Income:706000 for sales, ...). In an
         existing FILE, the accounts, VAT codes and journals the chart has and
-        the file lacks are declared; what the file declares is kept.
+        the file lacks are declared; what the file declares is kept. An
+        existing FILE in the other format is refused (exit status 2),
+        nothing written: read as the other format, its entries would be
+        posted again.
   -state FILE
         the synchronization state (SQLite), which remembers each invoice's
         version and entry. Default: the journal's FILE with ".state" added.
@@ -66,9 +70,14 @@ and MESSAGE are set on errors. A backslash, tab, newline or other
 control character in a value is written \\, \t, \n, \r or \xNN, so that
 each invoice is one line of seven fields. Then a summary line.
 
+Every input is checked before anything is created or written: each PATH
+exists and can be read, the -mapping file, -direction, the folders of the
+journal and the state file, the journal's format; a PATH that cannot be read
+stops the run with nothing written (exit status 1).
+
 Exit status: 0 when every invoice is synchronized (or skipped); 1 when an
-invoice is in error or waiting, or a path could not be read; 2 on bad usage,
-an unusable mapping, journal or state file.
+invoice is in error or waiting, or a PATH could not be read (then nothing is
+written); 2 on bad usage, an unusable mapping, journal or state file.
 `
 
 // syncSourceID names the command's invoices in idempotency keys; it must
@@ -94,16 +103,16 @@ func syncCmd(args []string, stdout, stderr io.Writer) int {
 		return fail(exitUsage, "no PATH given\n(run \"invoicesync sync -h\" for help)")
 	}
 	ctx := context.Background()
-	j, status, err := f.open(ctx, fs.Args(), createJournal, stderr)
+	j, status, err := f.open(ctx, fs.Args(), createJournal)
 	if err != nil {
-		return fail(exitUsage, "%v", err)
+		return fail(status, "%v", err)
 	}
 	defer j.close()
 	report, err := j.syncer.Run(ctx)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	status = max(status, j.printOutcomes(stdout, report))
+	status = j.printOutcomes(stdout, report)
 	fmt.Fprintf(stdout, "%d invoices: %d synchronized (%d posted), %d errors, %d waiting, %d skipped; journal %s\n",
 		report.Invoices, report.Statuses[invoicesync.StateSynchronized], report.Actions[invoicesync.ActionPosted],
 		report.Statuses[invoicesync.StateError], report.Statuses[invoicesync.StateWaiting], report.Statuses[invoicesync.StateSkipped], field(j.path))
@@ -127,7 +136,9 @@ func (f *journalFlags) register(fs *flag.FlagSet) {
 	f.company = fs.String("company", "", "the company's VAT numbers or registration ids, comma separated")
 }
 
-// check reads -ledger.
+// check reads -ledger and -state, before anything is created: the format
+// word, and that the folder of each file exists and that neither names a
+// folder; a state file that exists must be an SQLite database.
 func (f *journalFlags) check() error {
 	format, journal, ok := strings.Cut(*f.ledger, ":")
 	if !ok || journal == "" || (format != string(plaintext.Hledger) && format != string(plaintext.Beancount)) {
@@ -136,6 +147,60 @@ func (f *journalFlags) check() error {
 	f.format, f.journal = plaintext.Format(format), journal
 	if *f.state == "" {
 		*f.state = journal + ".state"
+	}
+	if err := checkFilePath(journal); err != nil {
+		return fmt.Errorf("-ledger %s: %v", *f.ledger, err)
+	}
+	if err := checkFilePath(*f.state); err != nil {
+		return fmt.Errorf("-state %s: %v", *f.state, err)
+	}
+	if err := checkSQLite(*f.state); err != nil {
+		return fmt.Errorf("-state %s: %v", *f.state, err)
+	}
+	return nil
+}
+
+// checkFilePath checks that the folder of path exists and that path, if it
+// exists, is not a folder.
+func checkFilePath(path string) error {
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("the folder %s does not exist", dir)
+	case err != nil:
+		return err
+	case !st.IsDir():
+		return fmt.Errorf("%s is not a folder", dir)
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s is a folder, not a file", path)
+	}
+	return nil
+}
+
+// sqliteHeader starts every SQLite database file.
+const sqliteHeader = "SQLite format 3\x00"
+
+// checkSQLite checks that the file at path, if it exists and is not empty,
+// is an SQLite database, so that a wrong -state is refused before the
+// journal is written to.
+func checkSQLite(path string) error {
+	file, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	head := make([]byte, len(sqliteHeader))
+	n, err := io.ReadFull(file, head)
+	if n == 0 && (err == io.EOF || err == nil) {
+		return nil // empty: SQLite makes it a database
+	}
+	if string(head[:n]) != sqliteHeader {
+		return fmt.Errorf("not an SQLite database (the state file sync writes)")
 	}
 	return nil
 }
@@ -164,25 +229,31 @@ const (
 	repostJournal                    // verify -repost: both must exist; the chart declared
 )
 
-// open lists the files of paths (status exitFiles when one cannot be read),
-// opens the journal and the state as mode says, and makes the Syncer.
-func (f *journalFlags) open(ctx context.Context, paths []string, mode journalMode, stderr io.Writer) (*openJournalRun, int, error) {
+// open lists the files of paths, opens the journal and the state as mode
+// says, and makes the Syncer. Every input is checked before anything is
+// created or written: a PATH that does not exist or cannot be read (status
+// exitFiles), the -direction, the -mapping file, and for verify the journal
+// and the state file (status exitUsage); so is the journal's format, by
+// plaintext.Open. On an error, status is the exit status.
+func (f *journalFlags) open(ctx context.Context, paths []string, mode journalMode) (_ *openJournalRun, status int, _ error) {
 	parser, err := newParser(*f.direction, *f.company)
 	if err != nil {
-		return nil, 0, err
+		return nil, exitUsage, err
 	}
 	src := &fileSource{parser: parser}
-	status := exitOK
+	var unreadable []string
 	for _, root := range paths {
 		if err := src.add(root); err != nil {
-			fmt.Fprintf(stderr, "invoicesync %s: %v\n", f.cmd, err)
-			status = exitFiles
+			unreadable = append(unreadable, fmt.Sprintf("PATH %s: %v", root, err))
 		}
+	}
+	if len(unreadable) > 0 {
+		return nil, exitFiles, fmt.Errorf("%s\nnothing was written: correct the PATHs, or leave out those that do not exist", strings.Join(unreadable, "\n"))
 	}
 	var s *setup
 	if *f.mapping != "" {
 		if s, err = loadSetup(*f.mapping); err != nil {
-			return nil, 0, err
+			return nil, exitUsage, err
 		}
 	} else {
 		demo := einvoice.Demo(src.readable(ctx)...)
@@ -190,40 +261,56 @@ func (f *journalFlags) open(ctx context.Context, paths []string, mode journalMod
 	}
 	m := *s.mapping
 	m.SyncWithoutAttachment = true
+	if mode != createJournal { // both must exist: check them before the journal is declared to
+		if _, err := os.Stat(f.journal); err != nil {
+			return nil, exitUsage, fmt.Errorf("-ledger %s: %v", *f.ledger, err)
+		}
+		if _, err := os.Stat(*f.state); err != nil {
+			return nil, exitUsage, fmt.Errorf("-state %s: %v", *f.state, err)
+		}
+	}
 	var ledger *plaintext.Ledger
 	switch mode {
 	case readJournal: // as it is: nothing declared, nothing posted
-		if ledger, err = plaintext.Open(f.journal, &plaintext.Options{Format: f.format}); err != nil {
-			return nil, 0, err
-		}
+		ledger, err = plaintext.Open(f.journal, &plaintext.Options{Format: f.format})
 	default:
-		if mode == repostJournal {
-			if _, err := os.Stat(f.journal); err != nil {
-				return nil, 0, err
-			}
-		}
-		if ledger, err = openJournal(ctx, f.format, f.journal, &m, s.lists); err != nil {
-			return nil, 0, err
-		}
+		ledger, err = openJournal(ctx, f.format, f.journal, &m, s.lists)
 	}
-	if mode != createJournal {
-		if _, err := os.Stat(*f.state); err != nil {
-			ledger.Close()
-			return nil, 0, err
-		}
+	if err != nil {
+		return nil, exitUsage, f.journalError(err)
 	}
 	db, err := sqlitestore.Open(ctx, *f.state)
 	if err != nil {
 		ledger.Close()
-		return nil, 0, fmt.Errorf("state %s: %v", *f.state, err)
+		return nil, exitUsage, fmt.Errorf("state %s: %v", *f.state, err)
 	}
 	syncer, err := invoicesync.NewSyncer(src, ledger, &m, db.Store(syncSourceID), invoicesync.Config{SourceID: syncSourceID, Concurrency: 1})
 	if err != nil {
 		db.Close()
 		ledger.Close()
-		return nil, 0, err
+		return nil, exitUsage, err
 	}
-	return &openJournalRun{path: f.journal, src: src, ledger: ledger, db: db, syncer: syncer}, status, nil
+	return &openJournalRun{path: f.journal, src: src, ledger: ledger, db: db, syncer: syncer}, exitOK, nil
+}
+
+// journalError words an error of opening the journal for the command line:
+// a journal in the other format than -ledger says names both, and the
+// -ledger to run with.
+func (f *journalFlags) journalError(err error) error {
+	var fm *plaintext.FormatMismatchError
+	if !errors.As(err, &fm) {
+		return err
+	}
+	return fmt.Errorf("-ledger %s: %s is %s file (%s), not %s; nothing was written (read as %s, its entries would not be seen and every invoice would be posted again).\nrun with -ledger %s:%s, or name another (new or empty) FILE for %s books",
+		*f.ledger, fm.Path, formatArticle(fm.Found), fm.Evidence, fm.Asked, fm.Asked, fm.Found, f.journal, fm.Asked)
+}
+
+// formatArticle is "an hledger" or "a beancount".
+func formatArticle(format plaintext.Format) string {
+	if format == plaintext.Hledger {
+		return "an hledger"
+	}
+	return "a " + string(format)
 }
 
 // printOutcomes writes a line per outcome, in the order of the files, and
@@ -390,8 +477,14 @@ type fileSource struct {
 	files map[string]string // invoice id → the first file it was read from
 }
 
-// add lists root's e-invoice files.
+// add lists root's e-invoice files; root must exist and be readable (a
+// folder: listable, as are the folders in it).
 func (s *fileSource) add(root string) error {
+	f, err := os.Open(root)
+	if err != nil {
+		return err
+	}
+	f.Close()
 	return eachFile(root, func(path string) error {
 		s.paths = append(s.paths, path)
 		return nil

@@ -40,8 +40,10 @@ lines for the invoices posted again follow. Then a summary line.
 
 Exit status: 0 when no entry is missing, or every missing one was posted
 again; 1 when entries are missing (without -repost), an invoice could not be
-posted again, or a path could not be read; 2 on bad usage, or a journal or
-state file that cannot be read.
+posted again, or a PATH could not be read (then nothing is written); 2 on bad
+usage, or a journal or state file that cannot be read or is missing, or a
+journal in the other format than -ledger: all checked before anything is
+written.
 `
 
 func verifyCmd(args []string, stdout, stderr io.Writer) int {
@@ -71,9 +73,9 @@ func verifyCmd(args []string, stdout, stderr io.Writer) int {
 	if *repost {
 		mode = repostJournal
 	}
-	j, status, err := f.open(ctx, fs.Args(), mode, stderr)
+	j, status, err := f.open(ctx, fs.Args(), mode)
 	if err != nil {
-		return fail(exitUsage, "%v", err)
+		return fail(status, "%v", err)
 	}
 	defer j.close()
 	if *repost {

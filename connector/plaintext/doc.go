@@ -16,6 +16,16 @@
 // exactly-once across restarts. Partners are payees. Drafts are pending
 // ("!") transactions.
 //
+// The format is read from the file itself, before anything is written: the
+// header this package writes at the top of the files it creates, else the
+// first line only one syntax has (Beancount's option "...", "DATE open
+// ACCOUNT", "DATE * \"PAYEE\""; hledger's account directive, "DATE
+// DESCRIPTION"). Open and ReadFile refuse a file in another format than the
+// one asked for with a *FormatMismatchError naming both: read as the other
+// format, a journal shows no entries, and every invoice would be posted a
+// second time, in a syntax neither tool accepts. An empty file has no
+// format. Without Options.Format, the file's own format is used.
+//
 // Writes are appended in blocks framed by marker comments, each in one write
 // and fsynced. A new file is written whole under a temporary name, fsynced
 // and locked, and only then given its name, so it exists complete or not at

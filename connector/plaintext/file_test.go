@@ -213,7 +213,7 @@ func TestOpenErrors(t *testing.T) {
 	_, err := plaintext.Open(filepath.Join(dir, "none.journal"), nil)
 	assert.ErrorContains(t, err, "does not exist (or is empty) and no chart was given")
 	_, err = plaintext.Open(filepath.Join(dir, "books.txt"), &plaintext.Options{Chart: fixtureChart()})
-	assert.ErrorContains(t, err, `cannot tell the format from the extension: set Options.Format to "hledger" or "beancount"`)
+	assert.ErrorContains(t, err, `cannot tell the format from the content or the extension: set Options.Format to "hledger" or "beancount"`)
 	_, err = plaintext.Open(filepath.Join(dir, "books.beancount"), &plaintext.Options{Chart: &plaintext.Chart{Accounts: []plaintext.Account{{Name: "Ventes", Number: "706"}}}})
 	assert.ErrorContains(t, err, `account name "Ventes" is not a Beancount account`)
 	_, err = plaintext.Open(filepath.Join(dir, "books.journal"), &plaintext.Options{Chart: &plaintext.Chart{Accounts: []plaintext.Account{{Name: "Income:Sales  x"}}, Currencies: []string{"euro"}}})

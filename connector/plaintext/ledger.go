@@ -52,10 +52,13 @@ func codecOf(f Format) codec {
 	return hledgerCodec{}
 }
 
-// Options configure Open. The zero value opens an existing file whose
-// format its extension tells.
+// Options configure Open. The zero value opens an existing file in its own
+// format.
 type Options struct {
-	// Format is the file's format. Empty: from the extension (see FormatOf).
+	// Format is the file's format. An existing file whose content tells
+	// another format (see Open) is refused with a *FormatMismatchError.
+	// Empty: the format the file's content tells, else the one its
+	// extension suggests (see FormatOf).
 	Format Format
 	// Chart is declared when the file does not exist yet (or is empty): Open
 	// then creates it. Ignored for an existing file; use Declare to add to
@@ -119,6 +122,16 @@ type Ledger struct {
 // its end (a crash during an append) is cut off, and the bytes cut are
 // appended to path + ".torn". The file stays locked until Close.
 //
+// The format is read from the file itself before anything is written to
+// it: the header this package writes at the top of the files it creates,
+// else the first line only one of the two syntaxes has (Beancount's option
+// "...", "DATE open ACCOUNT" or "DATE * \"PAYEE\"", hledger's account
+// directive or "DATE DESCRIPTION"). A file in another format than
+// opts.Format is refused with a *FormatMismatchError, written to by no one:
+// read in the wrong format its entries would be invisible, and every
+// invoice posted again in a syntax its tool refuses. An empty file, or
+// one of comments only, has no format and is opened in any.
+//
 // Programs may open, or create, the same file at the same time: one of them
 // has it, and the others fail with an error saying that it is open in
 // another program. A file one of them created is never replaced by another
@@ -130,10 +143,10 @@ func Open(path string, opts *Options) (*Ledger, error) {
 	}
 	format := opts.Format
 	if format == "" {
-		var ok bool
-		if format, ok = FormatOf(path); !ok {
-			return nil, errorf("%s: cannot tell the format from the extension: set Options.Format to %q or %q", path, Hledger, Beancount)
-		}
+		format = formatOfFile(path)
+	}
+	if format == "" {
+		return nil, errorf("%s: cannot tell the format from the content or the extension: set Options.Format to %q or %q", path, Hledger, Beancount)
 	}
 	if !format.valid() {
 		return nil, errorf("unknown format %q: use %q or %q", format, Hledger, Beancount)
@@ -483,7 +496,15 @@ func (l *Ledger) load() error {
 	if err != nil {
 		return errorf("reading %s: %v", l.path, err)
 	}
-	if at := torn(data); at >= 0 {
+	at := torn(data)
+	whole := data
+	if at >= 0 {
+		whole = data[:at]
+	}
+	if err := checkFormat(l.path, l.format, whole); err != nil {
+		return err // before cutting anything off
+	}
+	if at >= 0 {
 		if err := l.cut(data, at); err != nil {
 			return err
 		}
@@ -559,15 +580,11 @@ func (l *Ledger) cut(data []byte, at int64) error {
 }
 
 // ReadFile reads the journal file at path (format: as Options.Format) without
-// locking or changing it. An interrupted write at its end is ignored.
+// locking or changing it. An interrupted write at its end is ignored. A
+// file whose content tells another format than format is refused with a
+// *FormatMismatchError, as Open refuses it.
 func ReadFile(path string, format Format) (*File, error) {
-	if format == "" {
-		var ok bool
-		if format, ok = FormatOf(path); !ok {
-			return nil, errorf("%s: cannot tell the format from the extension", path)
-		}
-	}
-	if !format.valid() {
+	if format != "" && !format.valid() {
 		return nil, errorf("unknown format %q", format)
 	}
 	data, err := os.ReadFile(path)
@@ -576,6 +593,18 @@ func ReadFile(path string, format Format) (*File, error) {
 	}
 	if at := torn(data); at >= 0 {
 		data = data[:at]
+	}
+	if format == "" {
+		format, _ = detectFormat(data)
+	}
+	if format == "" {
+		var ok bool
+		if format, ok = FormatOf(path); !ok {
+			return nil, errorf("%s: cannot tell the format from the content or the extension", path)
+		}
+	}
+	if err := checkFormat(path, format, data); err != nil {
+		return nil, err
 	}
 	return parseFile(path, format, data)
 }
