@@ -3,7 +3,8 @@ package invoicesync
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -360,7 +361,7 @@ func (m *Mapping) ValidateChart(chart *Chart) error {
 		m.validateJournal(v, "journals.purchase", m.Journals.Purchase)
 		v.journal("journals.purchase_credit_notes", m.Journals.PurchaseCreditNotes)
 	}
-	for _, src := range sortedKeys(m.Journals.BySource) {
+	for _, src := range slices.Sorted(maps.Keys(m.Journals.BySource)) {
 		v.journal("journals.by_source."+src, m.Journals.BySource[src])
 	}
 	if len(v.problems) == 0 {
@@ -530,15 +531,6 @@ func (v *mappingValidator) journal(key, code string) {
 		v.problem(CodeMappingJournalNotFound, key, code, "journal "+code+" does not exist in the ledger",
 			"create journal "+code+" in the ledger or choose another one for "+key)
 	}
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func firstNonEmpty(s ...string) string {

@@ -65,6 +65,35 @@ func TestMappingJSONRoundTrip(t *testing.T) {
 	}
 }
 
+// TestMappingJSONStartDate: a saved Mapping leaves out a zero StartDate (no
+// limit) altogether, rather than writing the year-1 date encoding/json gives
+// a zero time.Time (the field's omitzero tag, Go 1.24 and later); a set date
+// is written and read back as the same instant.
+func TestMappingJSONStartDate(t *testing.T) {
+	zero := frenchMapping()
+	zero.StartDate = time.Time{}
+	data, err := json.Marshal(zero)
+	require.NoError(t, err)
+	var keys map[string]any
+	require.NoError(t, json.Unmarshal(data, &keys))
+	assert.NotContains(t, keys, "start_date")
+	assert.NotContains(t, string(data), "0001-01-01")
+	var back invoicesync.Mapping
+	require.NoError(t, json.Unmarshal(data, &back))
+	assert.True(t, back.StartDate.IsZero())
+
+	set := frenchMapping()
+	set.StartDate = time.Date(2026, 3, 1, 0, 0, 0, 0, time.FixedZone("CET", 3600))
+	data, err = json.Marshal(set)
+	require.NoError(t, err)
+	keys = nil
+	require.NoError(t, json.Unmarshal(data, &keys))
+	assert.Equal(t, "2026-03-01T00:00:00+01:00", keys["start_date"])
+	back = invoicesync.Mapping{}
+	require.NoError(t, json.Unmarshal(data, &back))
+	assert.True(t, back.StartDate.Equal(time.Date(2026, 2, 28, 23, 0, 0, 0, time.UTC)), "start date read back: %s", back.StartDate)
+}
+
 func TestMappingJSONShape(t *testing.T) {
 	var m invoicesync.Mapping
 	require.NoError(t, json.Unmarshal([]byte(`{

@@ -83,13 +83,11 @@ func (r *run) pool(feed func(send func(job) bool) error) error {
 	jobs := make(chan job)
 	var wg sync.WaitGroup
 	for range r.s.cfg.Concurrency {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for j := range jobs {
 				r.handle(r.ctx, j)
 			}
-		}()
+		})
 	}
 	err := feed(func(j job) bool {
 		select {

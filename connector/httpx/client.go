@@ -131,7 +131,7 @@ func New(o Options) (*Client, error) {
 	}
 	c.log = o.Logger
 	if c.log == nil {
-		c.log = slog.New(discard{})
+		c.log = slog.New(slog.DiscardHandler)
 	}
 	c.log = c.log.With(slog.String("tenant", o.Tenant))
 	hc := o.HTTPClient
@@ -535,12 +535,3 @@ func (c *Client) JSONRequest(ctx context.Context, r *Request, in, out any) error
 	}
 	return nil
 }
-
-// discard is a slog.Handler that drops everything (slog.DiscardHandler
-// needs Go 1.24).
-type discard struct{}
-
-func (discard) Enabled(context.Context, slog.Level) bool  { return false }
-func (discard) Handle(context.Context, slog.Record) error { return nil }
-func (d discard) WithAttrs([]slog.Attr) slog.Handler      { return d }
-func (d discard) WithGroup(string) slog.Handler           { return d }

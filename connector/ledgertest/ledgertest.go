@@ -840,12 +840,10 @@ func postAll(t *testing.T, l invoicesync.LedgerTarget, batch []*invoicesync.Entr
 	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for i, e := range batch {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			<-start
 			refs[i], errs[i] = l.PostEntry(context.Background(), e)
-		}()
+		})
 	}
 	close(start)
 	waitAll(t, &wg, fmt.Sprintf("%d concurrent PostEntry calls", len(batch)))

@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -551,7 +552,7 @@ func testListByStatus(t *testing.T, s invoicesync.StateStore) {
 	var wantEW []string
 	for i := 0; i < 30; i++ {
 		id := fmt.Sprintf("inv-%03d", i)
-		if contains(want[invoicesync.StateError], id) || contains(want[invoicesync.StateWaiting], id) {
+		if slices.Contains(want[invoicesync.StateError], id) || slices.Contains(want[invoicesync.StateWaiting], id) {
 			wantEW = append(wantEW, id)
 		}
 	}
@@ -567,15 +568,6 @@ func testListByStatus(t *testing.T, s invoicesync.StateStore) {
 	// A status repeated, or unknown, changes nothing.
 	require.Equal(t, want[invoicesync.StateError], ids(collect(t, s, invoicesync.StateError, invoicesync.StateError)))
 	require.Empty(t, collect(t, s, invoicesync.SyncStatus("no-such-status")))
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // testListManyPages lists more states than a store is likely to read at once.
@@ -905,9 +897,7 @@ func testConcurrency(t *testing.T, s invoicesync.StateStore) {
 	}()
 
 	for g := 0; g < goroutines; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := 0; i < perG; i++ {
 				own := simpleState(fmt.Sprintf("g%d-%03d", g, i), allStatuses[i%len(allStatuses)])
 				own.Attempts = i
@@ -944,7 +934,7 @@ func testConcurrency(t *testing.T, s invoicesync.StateStore) {
 					}
 				}
 			}
-		}()
+		})
 	}
 	wait := make(chan struct{})
 	go func() { wg.Wait(); close(stop); readerWG.Wait(); close(wait) }()
