@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -94,8 +95,8 @@ its PDF and its XML: same direction, kind, parties and number) gives
 ERROR_SYNC_INVOICE_DUPLICATE naming that file: sync posts it once.
 
 Exit status: 0 when every file was read, even if some invoices are in
-error; 1 when a path could not be read; 2 on bad usage or an unusable
-mapping file.
+error; 1 when a path could not be read, or is a folder without e-invoice
+files (.xml, .json, .pdf); 2 on bad usage or an unusable mapping file.
 `
 
 // result is one line of the preview's output.
@@ -164,7 +165,9 @@ func preview(args []string, stdout, stderr io.Writer) int {
 	status := exitOK
 	seen := documents{}
 	for _, root := range fs.Args() {
+		files := 0
 		err := eachFile(root, func(path string) error {
+			files++
 			f, err := os.Open(path)
 			if err != nil {
 				return err
@@ -172,6 +175,9 @@ func preview(args []string, stdout, stderr io.Writer) int {
 			defer f.Close()
 			return enc.Encode(previewFile(path, f, parser, setup, seen))
 		})
+		if err == nil && files == 0 {
+			err = errors.New(noInvoiceFile(root))
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "invoicesync preview: %v\n", err)
 			status = exitFiles

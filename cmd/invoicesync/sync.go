@@ -9,10 +9,12 @@ import (
 	"io/fs"
 	"iter"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"unicode"
 
 	"github.com/invoicesync/invoicesync"
@@ -75,9 +77,20 @@ exists and can be read, the -mapping file, -direction, the folders of the
 journal and the state file, the journal's format; a PATH that cannot be read
 stops the run with nothing written (exit status 1).
 
+A folder PATH holding no e-invoice file (.xml, .json, .pdf) is refused as
+well (exit status 1, nothing written): the PATH is likely wrong.
+
+Ctrl-C (SIGINT) or SIGTERM stops the run cleanly: the invoice at hand is
+finished or abandoned (an entry is written whole, its intent recorded
+first), the journal's lock is released, the lines and the summary of what
+was done are printed, and the exit status is 130. Run sync again to post the
+rest: nothing is posted twice. A second Ctrl-C ends the command at once.
+
 Exit status: 0 when every invoice is synchronized (or skipped); 1 when an
-invoice is in error or waiting, or a PATH could not be read (then nothing is
-written); 2 on bad usage, an unusable mapping, journal or state file.
+invoice is in error or waiting, or a PATH could not be read or is a folder
+without e-invoice files (then nothing is written); 2 on bad usage, an
+unusable mapping, journal or state file; 130 when interrupted (SIGINT or
+SIGTERM).
 `
 
 // syncSourceID names the command's invoices in idempotency keys; it must
@@ -102,20 +115,35 @@ func syncCmd(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() == 0 {
 		return fail(exitUsage, "no PATH given\n(run \"invoicesync sync -h\" for help)")
 	}
-	ctx := context.Background()
+	// SIGINT or SIGTERM cancels ctx: the Syncer finishes or abandons the
+	// invoice at hand through it. Once ctx is done, the signals are
+	// restored, so that a second Ctrl-C ends the command at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	context.AfterFunc(ctx, stop)
 	j, status, err := f.open(ctx, fs.Args(), createJournal)
 	if err != nil {
+		if ctx.Err() != nil {
+			return fail(exitInterrupted, "interrupted before any invoice was posted: %v", err)
+		}
 		return fail(status, "%v", err)
 	}
 	defer j.close()
 	report, err := j.syncer.Run(ctx)
-	if err != nil {
+	interrupted := err != nil && ctx.Err() != nil
+	if err != nil && (!interrupted || report == nil) {
+		if interrupted {
+			return fail(exitInterrupted, "interrupted: %v", err)
+		}
 		return fail(exitUsage, "%v", err)
 	}
 	status = j.printOutcomes(stdout, report)
 	fmt.Fprintf(stdout, "%d invoices: %d synchronized (%d posted), %d errors, %d waiting, %d skipped; journal %s\n",
 		report.Invoices, report.Statuses[invoicesync.StateSynchronized], report.Actions[invoicesync.ActionPosted],
 		report.Statuses[invoicesync.StateError], report.Statuses[invoicesync.StateWaiting], report.Statuses[invoicesync.StateSkipped], field(j.path))
+	if interrupted {
+		return fail(exitInterrupted, "interrupted: stopped after the %d invoices above; run sync again to post the rest", report.Invoices)
+	}
 	return status
 }
 
@@ -243,8 +271,11 @@ func (f *journalFlags) open(ctx context.Context, paths []string, mode journalMod
 	src := &fileSource{parser: parser}
 	var unreadable []string
 	for _, root := range paths {
+		n := len(src.paths)
 		if err := src.add(root); err != nil {
 			unreadable = append(unreadable, fmt.Sprintf("PATH %s: %v", root, err))
+		} else if len(src.paths) == n {
+			unreadable = append(unreadable, noInvoiceFile(root))
 		}
 	}
 	if len(unreadable) > 0 {
@@ -464,6 +495,11 @@ func rootsOf(m *invoicesync.Mapping, codes []invoicesync.VATCode) func(invoicesy
 		}
 		return "Equity"
 	}
+}
+
+// noInvoiceFile is the message for a folder PATH without e-invoice files.
+func noInvoiceFile(root string) string {
+	return fmt.Sprintf("no e-invoice file (.xml, .json, .pdf) in %s", root)
 }
 
 // fileSource is an invoicesync.InvoiceSource over the e-invoice files named

@@ -40,10 +40,10 @@ lines for the invoices posted again follow. Then a summary line.
 
 Exit status: 0 when no entry is missing, or every missing one was posted
 again; 1 when entries are missing (without -repost), an invoice could not be
-posted again, or a PATH could not be read (then nothing is written); 2 on bad
-usage, or a journal or state file that cannot be read or is missing, or a
-journal in the other format than -ledger: all checked before anything is
-written.
+posted again, or a PATH could not be read or is a folder without e-invoice
+files (then nothing is written); 2 on bad usage, or a journal or state
+file that cannot be read or is missing, or a journal in the other format
+than -ledger: all checked before anything is written.
 `
 
 func verifyCmd(args []string, stdout, stderr io.Writer) int {
