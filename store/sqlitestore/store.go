@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 
 	"github.com/invoicesync/invoicesync"
@@ -124,15 +125,7 @@ func (s *Store) Put(ctx context.Context, st invoicesync.State) error {
 // last one yielded. Once ctx is done, List yields an error wrapping ctx's
 // error and stops.
 func (s *Store) List(ctx context.Context, statuses ...invoicesync.SyncStatus) iter.Seq2[invoicesync.State, error] {
-	query := `SELECT invoice_id, data FROM states WHERE namespace = ? AND invoice_id > ?`
-	var statusArgs []any
-	if len(statuses) > 0 {
-		query += ` AND status IN (?` + strings.Repeat(`, ?`, len(statuses)-1) + `)`
-		for _, st := range statuses {
-			statusArgs = append(statusArgs, string(st))
-		}
-	}
-	query += ` ORDER BY invoice_id LIMIT ?`
+	query, statusArgs := listQuery(statuses)
 
 	return func(yield func(invoicesync.State, error) bool) {
 		after := "" // Put refuses the empty id: every id comes after it
@@ -159,6 +152,33 @@ func (s *Store) List(ctx context.Context, statuses ...invoicesync.SyncStatus) it
 	}
 }
 
+// listQuery returns the query of a page of List: the states of the
+// namespace ?1 whose invoice id comes after ?2, with one of statuses (any
+// when there is none), in invoice id order, at most ?3 of them. The
+// statuses' arguments (?4, ?5, ...) come with it.
+//
+// Each status is one range of the index states_by_status (namespace, status,
+// invoice_id), already in invoice id order; with several statuses, the
+// query is a UNION ALL of one SELECT per status, which SQLite merges in
+// order and stops reading at the limit. (A single "status IN (...)" cannot
+// use that index without sorting every match of every page, so SQLite
+// scans the namespace in primary key order instead, and a page costs as
+// much as the namespace's states.) A status given twice is queried once.
+func listQuery(statuses []invoicesync.SyncStatus) (string, []any) {
+	const sel = `SELECT invoice_id, data FROM states WHERE namespace = ?1 AND invoice_id > ?2`
+	statuses = slices.Compact(slices.Sorted(slices.Values(statuses)))
+	if len(statuses) == 0 {
+		return sel + ` ORDER BY invoice_id LIMIT ?3`, nil
+	}
+	parts := make([]string, len(statuses))
+	args := make([]any, len(statuses))
+	for i, st := range statuses {
+		parts[i] = fmt.Sprintf(`%s AND status = ?%d`, sel, i+4)
+		args[i] = string(st)
+	}
+	return strings.Join(parts, ` UNION ALL `) + ` ORDER BY invoice_id LIMIT ?3`, args
+}
+
 // page reads the next page of List: up to pageSize states whose id comes
 // after after. The rows are closed before it returns.
 func (s *Store) page(ctx context.Context, query, after string, statusArgs []any) ([]invoicesync.State, error) {
@@ -167,9 +187,8 @@ func (s *Store) page(ctx context.Context, query, after string, statusArgs []any)
 		return nil, fail(ctx, op, err)
 	}
 	args := make([]any, 0, len(statusArgs)+3)
-	args = append(args, s.ns, after)
+	args = append(args, s.ns, after, pageSize)
 	args = append(args, statusArgs...)
-	args = append(args, pageSize)
 	rows, err := s.db.sql.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fail(ctx, op, err)

@@ -573,22 +573,35 @@ func testListByStatus(t *testing.T, s invoicesync.StateStore) {
 // testListManyPages lists more states than a store is likely to read at once.
 func testListManyPages(t *testing.T, s invoicesync.StateStore) {
 	const n = 1234
-	var want, wantErr []string
-	for i := n - 1; i >= 0; i-- {
-		status := invoicesync.StateSynchronized
-		if i%3 == 0 {
-			status = invoicesync.StateError
+	var want, wantErr, wantErrPending []string
+	status := func(i int) invoicesync.SyncStatus {
+		switch {
+		case i%3 == 0:
+			return invoicesync.StateError
+		case i%5 == 1:
+			return invoicesync.StatePending
 		}
-		put(t, s, simpleState(fmt.Sprintf("inv-%05d", i), status))
+		return invoicesync.StateSynchronized
+	}
+	for i := n - 1; i >= 0; i-- {
+		put(t, s, simpleState(fmt.Sprintf("inv-%05d", i), status(i)))
 	}
 	for i := 0; i < n; i++ {
-		want = append(want, fmt.Sprintf("inv-%05d", i))
-		if i%3 == 0 {
-			wantErr = append(wantErr, fmt.Sprintf("inv-%05d", i))
+		id := fmt.Sprintf("inv-%05d", i)
+		want = append(want, id)
+		if status(i) == invoicesync.StateError {
+			wantErr = append(wantErr, id)
+		}
+		if status(i) != invoicesync.StateSynchronized {
+			wantErrPending = append(wantErrPending, id)
 		}
 	}
+	require.Len(t, wantErr, 412)
+	require.Len(t, wantErrPending, 577)
 	require.Equal(t, want, ids(collect(t, s)))
 	require.Equal(t, wantErr, ids(collect(t, s, invoicesync.StateError)))
+	// Two statuses interleaved in id order, over many pages.
+	require.Equal(t, wantErrPending, ids(collect(t, s, invoicesync.StatePending, invoicesync.StateError)))
 }
 
 func testListEarlyBreak(t *testing.T, s invoicesync.StateStore) {
