@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"golang.org/x/text/language"
 
 	"github.com/invoicesync/invoicesync/labels"
 	"github.com/invoicesync/invoicesync/rounding"
@@ -330,8 +331,9 @@ func (m *Mapping) ValidateChart(chart *Chart) error {
 			v.problem(CodeMappingInvalid, key+".tax", "", "the rule names no tax", `set the withheld tax's name, e.g. "IRPF"`)
 		}
 		if r.Direction != "" && !r.Direction.Valid() {
-			v.problem(CodeMappingInvalid, key+".direction", string(r.Direction), "unknown direction",
-				`use "sales", "purchase" or leave it empty for both`)
+			v.problems = append(v.problems, &SyncError{Code: CodeMappingInvalid, Field: key + ".direction", Value: string(r.Direction),
+				Expected: "one of: " + acceptedDirections + ", or empty for both", Message: "unknown direction",
+				Resolution: `use "sales", "purchase" or leave it empty for both`})
 		}
 		v.required(key+".account", r.Account)
 		v.account(key+".account", r.Account)
@@ -343,8 +345,9 @@ func (m *Mapping) ValidateChart(chart *Chart) error {
 				"set item_code, item_category or task, or remove the rule")
 		}
 		if r.Direction != "" && !r.Direction.Valid() {
-			v.problem(CodeMappingInvalid, key+".direction", string(r.Direction), "unknown direction",
-				`use "sales", "purchase" or leave it empty for both`)
+			v.problems = append(v.problems, &SyncError{Code: CodeMappingInvalid, Field: key + ".direction", Value: string(r.Direction),
+				Expected: "one of: " + acceptedDirections + ", or empty for both", Message: "unknown direction",
+				Resolution: `use "sales", "purchase" or leave it empty for both`})
 		}
 		v.required(key+".account", r.Account)
 		v.account(key+".account", r.Account)
@@ -370,59 +373,137 @@ func (m *Mapping) ValidateChart(chart *Chart) error {
 	return &MappingError{Problems: v.problems}
 }
 
+// The accepted values of the options with a code list, as errors name them.
+const (
+	acceptedScopes       = "both, sales, purchase"
+	acceptedGroupings    = "by_account_and_vat, per_line"
+	acceptedCalculations = "per_category, per_line"
+	acceptedRoundings    = "half_away_from_zero, half_even, up, down"
+	acceptedStatuses     = "draft, sent, paid, cancelled"
+	acceptedDirections   = "sales, purchase"
+	// acceptedVATCategories are the UNTDID 5305 VAT category codes EN 16931
+	// uses (BT-118, BT-151).
+	acceptedVATCategories = "S, Z, E, AE, K, G, O, L, M, B"
+)
+
+// hundred is 100 %, the upper bound (excluded) of a VAT rule's rate.
+var hundred = decimal.NewFromInt(100)
+
+// vatCategories is acceptedVATCategories as a set.
+var vatCategories = map[string]bool{"S": true, "Z": true, "E": true, "AE": true, "K": true, "G": true, "O": true, "L": true, "M": true, "B": true}
+
+// validateOptions checks what needs no ledger: every option against its code
+// list or range. Each problem names its key, the value and, in Expected,
+// what is accepted.
 func (m *Mapping) validateOptions(v *mappingValidator) {
 	bad := func(key, value, accepted string) {
-		v.problem(CodeMappingInvalid, key, value, "unknown value", "use one of: "+accepted)
+		v.problems = append(v.problems, &SyncError{Code: CodeMappingInvalid, Field: key, Value: value,
+			Expected: "one of: " + accepted, Message: "unknown value", Resolution: "use one of: " + accepted})
 	}
 	switch m.Scope {
 	case "", ScopeBoth, ScopeSales, ScopePurchase:
 	default:
-		bad("scope", string(m.Scope), "both, sales, purchase")
+		bad("scope", string(m.Scope), acceptedScopes)
 	}
 	switch m.LineGrouping {
 	case "", GroupByAccountAndVAT, OnePerSourceLine:
 	default:
-		bad("line_grouping", string(m.LineGrouping), "by_account_and_vat, per_line")
+		bad("line_grouping", string(m.LineGrouping), acceptedGroupings)
 	}
 	switch m.VATCalculation {
 	case "", VATPerCategory, VATPerLine:
 	default:
-		bad("vat_calculation", string(m.VATCalculation), "per_category, per_line")
+		bad("vat_calculation", string(m.VATCalculation), acceptedCalculations)
 	}
 	if !m.Rounding.Valid() {
-		bad("rounding", m.Rounding.String(), "half_away_from_zero, half_even, up, down")
+		bad("rounding", m.Rounding.String(), acceptedRoundings)
 	}
 	for i, s := range m.EligibleStatuses {
 		switch s {
 		case StatusDraft, StatusSent, StatusPaid, StatusCancelled:
 		default:
-			bad(fmt.Sprintf("eligible_statuses[%d]", i), string(s), "draft, sent, paid, cancelled")
+			bad(fmt.Sprintf("eligible_statuses[%d]", i), string(s), acceptedStatuses)
 		}
 	}
 	if m.RoundingTolerance < 0 {
-		v.problem(CodeMappingInvalid, "rounding_tolerance", fmt.Sprint(m.RoundingTolerance),
-			"the tolerance is negative", "set a number of minor units, or 0 for one per invoice line")
+		v.problems = append(v.problems, &SyncError{Code: CodeMappingInvalid, Field: "rounding_tolerance",
+			Value: fmt.Sprint(m.RoundingTolerance), Expected: "0 or more", Message: "the tolerance is negative",
+			Resolution: "set a number of minor units, or 0 for one per invoice line"})
 	}
 	if _, err := labels.New(m.Labels.config()); err != nil {
 		v.problem(CodeMappingInvalid, "labels", "", err.Error(), "fix the label settings")
 	}
 	if m.LedgerCurrency != "" {
 		if _, ok := m.MinorUnits.MinorUnits(m.LedgerCurrency); !ok {
-			v.problem(CodeCurrencyValidation, "ledger_currency", m.LedgerCurrency, "unknown currency",
-				"use an ISO 4217 code, or declare its minor units in minor_units")
+			v.problems = append(v.problems, &SyncError{Code: CodeMappingInvalid, Field: "ledger_currency",
+				Value: m.LedgerCurrency, Expected: "an ISO 4217 currency code with minor units (EUR, USD, JPY…) or one declared in minor_units",
+				Message: "unknown currency", Resolution: "use an ISO 4217 code, or declare its minor units in minor_units"})
 		}
 	}
+	m.validateVATRuleValues(v, "sales_vat", m.SalesVAT)
+	m.validateVATRuleValues(v, "purchase_vat", m.PurchaseVAT)
+}
+
+// validateVATRuleValues checks the category, rate and country of VAT rules
+// against their code lists and range, whatever the scope.
+func (m *Mapping) validateVATRuleValues(v *mappingValidator, key string, rules []VATRule) {
+	for i, r := range rules {
+		k := fmt.Sprintf("%s[%d]", key, i)
+		if r.Category != "" && !vatCategories[r.Category] {
+			v.problems = append(v.problems, &SyncError{Code: CodeMappingInvalid, Field: k + ".category", Value: r.Category,
+				Expected: "one of: " + acceptedVATCategories + " (UNTDID 5305), or empty for any",
+				Message:  "unknown VAT category", Resolution: "use one of: " + acceptedVATCategories + ", or leave it empty for any category"})
+		}
+		if r.Rate.Valid {
+			switch {
+			case r.Rate.Decimal.IsNegative() || r.Rate.Decimal.GreaterThanOrEqual(hundred):
+				v.problems = append(v.problems, &SyncError{Code: CodeMappingInvalid, Field: k + ".rate", Value: r.Rate.Decimal.String(),
+					Expected: "a rate in percent, 0 or more and less than 100", Message: "the rate is out of range",
+					Resolution: "write the rate in percent (20 for 20 %), or null for any rate"})
+			default:
+				if _, ok := rounding.ToUnits(r.Rate.Decimal, rateDecimals); !ok {
+					v.problems = append(v.problems, &SyncError{Code: CodeMappingInvalid, Field: k + ".rate", Value: r.Rate.Decimal.String(),
+						Expected: fmt.Sprintf("at most %d decimals", rateDecimals),
+						Message:  fmt.Sprintf("the rate has more than %d decimals", rateDecimals), Resolution: "round the rate"})
+				}
+			}
+		}
+		if r.Country != "" && !isCountryCode(r.Country) {
+			v.problems = append(v.problems, &SyncError{Code: CodeMappingInvalid, Field: k + ".country", Value: r.Country,
+				Expected: "an ISO 3166-1 alpha-2 country code in upper case (FR, DE, GR…), or empty for any",
+				Message:  "not an ISO 3166-1 alpha-2 country code", Resolution: countryResolution(r.Country)})
+		}
+	}
+}
+
+// isCountryCode reports whether s is the canonical ISO 3166-1 alpha-2 code
+// of a country: two upper-case letters that golang.org/x/text/language knows
+// as a country, not a deprecated code it replaces (UK → GB) and not a
+// grouping (EU) or the unknown region (ZZ).
+func isCountryCode(s string) bool {
+	if len(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z' {
+		return false
+	}
+	r, err := language.ParseRegion(s)
+	return err == nil && r.IsCountry() && r.Canonicalize().String() == s
+}
+
+// countryResolution says how to fix a country that is not an ISO code.
+func countryResolution(s string) string {
+	if r, err := language.ParseRegion(s); err == nil && r.IsCountry() {
+		if c := r.Canonicalize().String(); c != s && isCountryCode(c) {
+			return fmt.Sprintf("write %s, the ISO 3166-1 alpha-2 code of that country", c)
+		}
+	}
+	if strings.EqualFold(s, "EL") {
+		return "write GR: EL is the VAT number prefix of Greece, GR its ISO 3166-1 code"
+	}
+	return "write the partner country's ISO 3166-1 alpha-2 code in upper case, or leave it empty for any country"
 }
 
 func (m *Mapping) validateVATRules(v *mappingValidator, key string, d Direction, rules []VATRule) {
 	for i, r := range rules {
 		k := fmt.Sprintf("%s[%d]", key, i)
-		if r.Rate.Valid {
-			if _, ok := rounding.ToUnits(r.Rate.Decimal, rateDecimals); !ok {
-				v.problem(CodeMappingInvalid, k+".rate", r.Rate.Decimal.String(),
-					fmt.Sprintf("the rate has more than %d decimals", rateDecimals), "round the rate")
-			}
-		}
 		for j := 0; j < i; j++ {
 			if sameVATCriteria(rules[j], r) && rules[j].Code != r.Code {
 				v.problem(CodeMappingInvalid, k, r.Code,

@@ -186,7 +186,37 @@ func TestUsage(t *testing.T) {
 	require.NoError(t, os.WriteFile(bad, []byte(`{"sales_vat": [], "acounts": {}}`), 0o644))
 	status, _, errOut := runCmd("preview", "-mapping", bad, "x.xml")
 	require.Equal(t, exitUsage, status)
-	require.Contains(t, errOut, `unknown field "acounts"`)
+	require.Contains(t, errOut, `unknown key "acounts" (acounts is "acounts" expected "one of: sales_vat, purchase_vat,`)
+}
+
+// The -mapping file's mapping is read by invoicesync.ParseMapping, bare or
+// as the "mapping" member: a misspelt key is refused naming its key path and
+// the keys accepted there, and start_date may be a plain date.
+func TestMappingFileStrict(t *testing.T) {
+	dir := t.TempDir()
+	const accounts = `{"sales_defualt": "3001", "customer_collective": "1510", "credit_rounding": "3740", "debit_rounding": "3740"}`
+	for name, doc := range map[string]string{
+		"bare.json":   `{"scope": "sales", "start_date": "2026-01-01", "journals": {"sales": "SAL"}, "accounts": ` + accounts + `}`,
+		"member.json": `{"mapping": {"scope": "sales", "journals": {"sales": "SAL"}, "accounts": ` + accounts + `}, "chart": {"accounts": []}}`,
+	} {
+		file := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(file, []byte(doc), 0o644))
+		status, _, errOut := runCmd("preview", "-mapping", file, filepath.Join(einvoices, "en16931--BIS_Billing_30-Elnat.xml"))
+		require.Equal(t, exitUsage, status, name)
+		require.Contains(t, errOut, `ERROR_SYNC_INVOICE_MAPPING_INVALID: unknown key "sales_defualt" (accounts.sales_defualt is "sales_defualt" expected "one of: sales_default, purchase_default,`, name)
+	}
+	// Spelt right, the bare mapping with its plain start date is read (preview
+	// builds the entry whatever the date).
+	fixed := filepath.Join(dir, "fixed.json")
+	require.NoError(t, os.WriteFile(fixed, []byte(`{"scope": "sales", "start_date": "2026-01-01", "journals": {"sales": "SAL"},
+"sales_vat": [{"category": "S", "rate": "25", "code": "U25", "account": "2611"}],
+"accounts": {"sales_default": "3001", "customer_collective": "1510", "credit_rounding": "3740", "debit_rounding": "3740"}}`), 0o644))
+	status, out, errOut := runCmd("preview", "-mapping", fixed, filepath.Join(einvoices, "en16931--BIS_Billing_30-Elnat.xml"))
+	require.Equal(t, exitOK, status, errOut)
+	var r result
+	require.NoError(t, json.Unmarshal([]byte(out), &r))
+	require.Equal(t, "ok", r.Status, r.Message)
+	require.Equal(t, &resultTotals{Debit: "1953.00", Credit: "1953.00", Partner: "1953.00", Net: "1562.39", VAT: "390.60", Rounding: "0.01"}, r.Totals)
 }
 
 // -h explains every option and the output, and exits 0.

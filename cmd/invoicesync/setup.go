@@ -31,10 +31,10 @@ func (c chartLists) chart() *invoicesync.Chart {
 	return invoicesync.NewChart(c.accounts, c.codes, c.journals)
 }
 
-// setupFile is the -mapping file with a chart.
+// setupFile is the -mapping file: a bare mapping, or {"mapping": …, "chart": …}.
 type setupFile struct {
-	Mapping *invoicesync.Mapping `json:"mapping"`
-	Chart   *chartFile           `json:"chart"`
+	Mapping *invoicesync.Mapping
+	Chart   *chartFile
 }
 
 type chartFile struct {
@@ -73,14 +73,26 @@ func loadSetup(path string) (*setup, error) {
 		return nil, fmt.Errorf("%s: not a JSON object: %v", path, err)
 	}
 	var f setupFile
+	mappingJSON := data
 	if _, ok := probe["mapping"]; ok {
-		err = strictJSON(data, &f)
-	} else {
-		f.Mapping = new(invoicesync.Mapping)
-		err = strictJSON(data, f.Mapping)
+		// A mapping with its chart: the chart is read strictly here, the
+		// mapping by ParseMapping, which names the key path of a problem.
+		var file struct {
+			Mapping json.RawMessage `json:"mapping"`
+			Chart   *chartFile      `json:"chart"`
+		}
+		if err := strictJSON(data, &file); err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+		f.Chart, mappingJSON = file.Chart, file.Mapping
+		if string(bytes.TrimSpace(mappingJSON)) == "null" {
+			mappingJSON = nil
+		}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+	if mappingJSON != nil {
+		if f.Mapping, err = invoicesync.ParseMapping(bytes.NewReader(mappingJSON)); err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
 	}
 	if f.Mapping == nil {
 		return nil, fmt.Errorf("%s: the \"mapping\" is empty", path)
