@@ -449,7 +449,9 @@ func (m *Mapping) validateOptions(v *mappingValidator) {
 func (m *Mapping) validateVATRuleValues(v *mappingValidator, key string, rules []VATRule) {
 	for i, r := range rules {
 		k := fmt.Sprintf("%s[%d]", key, i)
-		if r.Category != "" && !vatCategories[r.Category] {
+		// Case does not matter: the builder compares categories and
+		// countries without regard to it, and stored mappings rely on that.
+		if r.Category != "" && !vatCategories[strings.ToUpper(strings.TrimSpace(r.Category))] {
 			v.problems = append(v.problems, &SyncError{Code: CodeMappingInvalid, Field: k + ".category", Value: r.Category,
 				Expected: "one of: " + acceptedVATCategories + " (UNTDID 5305), or empty for any",
 				Message:  "unknown VAT category", Resolution: "use one of: " + acceptedVATCategories + ", or leave it empty for any category"})
@@ -468,9 +470,9 @@ func (m *Mapping) validateVATRuleValues(v *mappingValidator, key string, rules [
 				}
 			}
 		}
-		if r.Country != "" && !isCountryCode(r.Country) {
+		if r.Country != "" && !isCountryCode(strings.ToUpper(strings.TrimSpace(r.Country))) {
 			v.problems = append(v.problems, &SyncError{Code: CodeMappingInvalid, Field: k + ".country", Value: r.Country,
-				Expected: "an ISO 3166-1 alpha-2 country code in upper case (FR, DE, GR…), or empty for any",
+				Expected: "an ISO 3166-1 alpha-2 country code (FR, DE, GR…), or empty for any",
 				Message:  "not an ISO 3166-1 alpha-2 country code", Resolution: countryResolution(r.Country)})
 		}
 	}

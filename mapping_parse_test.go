@@ -149,8 +149,8 @@ func TestParseMappingValues(t *testing.T) {
 // what is accepted.
 func TestMappingOptionValues(t *testing.T) {
 	m := frenchMapping()
-	m.SalesVAT[0].Category = "s"
-	m.SalesVAT[1].Country = "fr"
+	m.SalesVAT[0].Category = "x"
+	m.SalesVAT[1].Country = "qq"
 	m.SalesVAT[2].Country = "UK"
 	m.SalesVAT[3].Country = "EL"
 	m.SalesVAT[4].Country = "EU"
@@ -162,7 +162,7 @@ func TestMappingOptionValues(t *testing.T) {
 	m.EligibleStatuses = []invoicesync.Status{invoicesync.StatusSent, "open"}
 	m.LineGrouping, m.VATCalculation = "weekly", "per_invoice"
 	m.LedgerCurrency = "EURO"
-	const country = "an ISO 3166-1 alpha-2 country code in upper case (FR, DE, GR…), or empty for any"
+	const country = "an ISO 3166-1 alpha-2 country code (FR, DE, GR…), or empty for any"
 	const category = "one of: S, Z, E, AE, K, G, O, L, M, B (UNTDID 5305), or empty for any"
 	const rng = "a rate in percent, 0 or more and less than 100"
 	want := []problemOf{
@@ -171,8 +171,8 @@ func TestMappingOptionValues(t *testing.T) {
 		{invoicesync.CodeMappingInvalid, "vat_calculation", "per_invoice", "one of: per_category, per_line"},
 		{invoicesync.CodeMappingInvalid, "eligible_statuses[1]", "open", "one of: draft, sent, paid, cancelled"},
 		{invoicesync.CodeMappingInvalid, "ledger_currency", "EURO", "an ISO 4217 currency code with minor units (EUR, USD, JPY…) or one declared in minor_units"},
-		{invoicesync.CodeMappingInvalid, "sales_vat[0].category", "s", category},
-		{invoicesync.CodeMappingInvalid, "sales_vat[1].country", "fr", country},
+		{invoicesync.CodeMappingInvalid, "sales_vat[0].category", "x", category},
+		{invoicesync.CodeMappingInvalid, "sales_vat[1].country", "qq", country},
 		{invoicesync.CodeMappingInvalid, "sales_vat[2].country", "UK", country},
 		{invoicesync.CodeMappingInvalid, "sales_vat[3].country", "EL", country},
 		{invoicesync.CodeMappingInvalid, "sales_vat[4].country", "EU", country},
@@ -197,14 +197,17 @@ func TestMappingOptionValues(t *testing.T) {
 	assert.Equal(t, "write GR: EL is the VAT number prefix of Greece, GR its ISO 3166-1 code", resolutions["sales_vat[3].country"])
 	assert.Equal(t, "use one of: both, sales, purchase", resolutions["scope"])
 
-	// The edges that are accepted: 0 and 99.999999 %, every UNTDID 5305 code,
-	// a currency declared in minor_units.
+	// The edges that are accepted: 0 and 99.999999 %, every UNTDID 5305 code
+	// in either case, a country in lower case, a currency declared in
+	// minor_units.
 	ok := frenchMapping()
 	ok.SalesVAT = nil
 	for i, c := range []string{"S", "Z", "E", "AE", "K", "G", "O", "L", "M", "B", ""} {
 		ok.SalesVAT = append(ok.SalesVAT, invoicesync.VATRule{Category: c, Rate: rate("0"), Country: []string{"FR", "DE", "XK"}[i%3], Code: "V0"})
 	}
 	ok.SalesVAT[0].Rate = rate("99.999999")
+	// Case does not matter, as the builder matches categories and countries.
+	ok.SalesVAT[1].Category, ok.SalesVAT[1].Country = "z", "de"
 	ok.LedgerCurrency, ok.MinorUnits = "XBT", map[string]int32{"XBT": 8}
 	_, err = invoicesync.NewBuilder(ok, frenchChart())
 	require.NoError(t, err)
