@@ -293,8 +293,13 @@ func noVATCategory(c string) bool {
 	return false
 }
 
-// zeroRateCategory reports whether category c implies a 0 % rate when none is given.
-func zeroRateCategory(c string) bool { return c == "Z" || noVATCategory(c) }
+// ImpliesZeroRate reports whether the UNTDID 5305 VAT category c (upper
+// case) means a 0 % rate when the invoice gives none: zero rated (Z), and
+// the categories in which the seller charges no VAT (E, AE, K, G, O). The
+// builder reads such a category without a rate as that category at 0 %, so
+// that sources, checks and charts that key VAT by category and rate can
+// treat both as one.
+func ImpliesZeroRate(c string) bool { return c == "Z" || noVATCategory(c) }
 
 // isReverseChargeCategory reports whether a purchase in category c is self-assessed.
 func isReverseChargeCategory(c string) bool {
@@ -311,7 +316,7 @@ func (s *build) key(cat string, rate decimal.NullDecimal) (vatKey, string, bool)
 			return k, fmt.Sprintf("the VAT rate %s is not a percentage with at most %d decimals", rate.Decimal, rateDecimals), false
 		}
 		k.rate, k.hasRate = r, true
-	} else if zeroRateCategory(k.cat) {
+	} else if ImpliesZeroRate(k.cat) {
 		k.hasRate = true
 	}
 	if k.cat == "" && !k.hasRate {

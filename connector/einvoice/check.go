@@ -285,7 +285,7 @@ func newVATKey(cat string, rate decimal.NullDecimal) vatKey {
 	k := vatKey{cat: strings.ToUpper(strings.TrimSpace(cat))}
 	if rate.Valid {
 		k.rate, k.hasRate = rate.Decimal, true
-	} else if zeroCategory(k.cat) {
+	} else if invoicesync.ImpliesZeroRate(k.cat) {
 		k.hasRate = true
 	}
 	return k
@@ -306,17 +306,6 @@ func (k vatKey) String() string {
 		return cat + " without a rate"
 	}
 	return fmt.Sprintf("%s at %s %%", cat, k.rate)
-}
-
-// zeroCategory reports whether category c is taxed at 0 % by definition:
-// zero rated, exempt, reverse charge, intra-community supply, export,
-// not subject to VAT.
-func zeroCategory(c string) bool {
-	switch c {
-	case "Z", "E", "AE", "K", "G", "O":
-		return true
-	}
-	return false
 }
 
 // ruleCategory is the letters of the EN 16931 rules of a VAT category
@@ -463,7 +452,7 @@ func (c *checker) entry(e *entry) error {
 			"the e-invoice breaks EN 16931 rule BR-CO-17: the VAT breakdown declares a tax amount (BT-117) of %s for %s, "+
 				"whose VAT can therefore not be computed", v.TaxAmount, k))
 	}
-	if zeroCategory(k.cat) || k.rate.IsZero() {
+	if invoicesync.ImpliesZeroRate(k.cat) || k.rate.IsZero() {
 		if v.TaxAmount.IsZero() {
 			return nil
 		}

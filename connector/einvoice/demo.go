@@ -62,7 +62,7 @@ func Demo(invs ...*invoicesync.Invoice) DemoSetup {
 		switch {
 		case rate.Valid:
 			k.rate = rate.Decimal.String()
-		case impliesZeroRate(k.cat):
+		case invoicesync.ImpliesZeroRate(k.cat):
 			// The builder reads such a category without rate as the
 			// category at 0 % (invoicesync.BuildEntry): one key, one code.
 			k.rate = "0"
@@ -138,15 +138,4 @@ func Demo(invs ...*invoicesync.Invoice) DemoSetup {
 	}
 	journals := []invoicesync.Journal{{Code: "VT", Name: "Sales", Type: "sales"}, {Code: "HA", Name: "Purchases", Type: "purchase"}}
 	return DemoSetup{Mapping: m, Accounts: accounts, VATCodes: codes, Journals: journals}
-}
-
-// impliesZeroRate reports whether VAT category c means a 0 % rate when the
-// invoice gives none, as the entry builder reads it: zero rated (Z), and
-// the categories of no VAT charged by the seller (E, AE, K, G, O).
-func impliesZeroRate(c string) bool {
-	switch c {
-	case "Z", "E", "AE", "K", "G", "O":
-		return true
-	}
-	return false
 }
