@@ -39,17 +39,22 @@ func DocumentIdentity(inv *Invoice) string {
 	return hashKey("document", string(inv.Direction), string(inv.Kind), documentParty(inv.Company), party, number)
 }
 
-// documentParty is the strongest identifier of p: its VAT number, else its
-// legal registration, else its normalised name; "" when it has none.
+// documentParty is the strongest identifier of p, normalised as partner
+// matching normalises it: its VAT number, else its legal registration, else
+// its name; "" when it has none.
 func documentParty(p *Party) string {
 	if p == nil {
 		return ""
 	}
-	if v, err := matching.NormalizeVAT(p.VATNumber, p.Country); err == nil && v.Number != "" {
+	country := partyCountry(p.Country, p.Address)
+	if v, err := matching.NormalizeVAT(p.VATNumber, country); err == nil && v.Number != "" {
 		return "vat:" + v.String()
 	}
+	if reg, err := matching.NormalizeRegistration(p.RegistrationID, p.RegistrationScheme, country); err == nil && reg.ID != "" {
+		return "registration:" + reg.Scheme + ":" + reg.ID
+	}
 	if reg := strings.ToUpper(strings.Join(strings.Fields(p.RegistrationID), "")); reg != "" {
-		return "registration:" + p.RegistrationScheme + ":" + reg
+		return "registration:" + p.RegistrationScheme + ":" + reg // not valid in its scheme: as written
 	}
 	if name := matching.NormalizeName(p.Name); name != "" {
 		return "name:" + name
