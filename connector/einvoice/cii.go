@@ -1,6 +1,7 @@
 package einvoice
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -249,7 +250,7 @@ func (r *reader) ciiLines(items []*node) {
 			at := c.item.at("SpecifiedLineTradeSettlement", "SpecifiedTradeSettlementLineMonetarySummation", "LineTotalAmount")
 			r.refuse(at, invoicesync.CodeAmountValidation,
 				fmt.Sprintf("the %s line %q declares a net amount (BT-131) of %s but its %d sub-lines add up to %s: which is meant cannot be known",
-					strings.ToLower(firstNonEmpty(c.status, "parent")), clip(c.id), written(c.line.NetAmount), len(c.kids), written(sum)),
+					strings.ToLower(cmp.Or(c.status, "parent")), clip(c.id), written(c.line.NetAmount), len(c.kids), written(sum)),
 				written(c.line.NetAmount), written(sum))
 			return
 		}
@@ -259,15 +260,6 @@ func (r *reader) ciiLines(items []*node) {
 			r.inv.Lines = append(r.inv.Lines, c.line)
 		}
 	}
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }
 
 // ciiLine reads an IncludedSupplyChainTradeLineItem (BG-25).
