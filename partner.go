@@ -124,10 +124,26 @@ func (c partnerChoice) set(o *Outcome) {
 // party and run, however many invoices share it. A failed choice still
 // carries its decision (ambiguous, not found) when there is one.
 func (r *run) partnerChoice(ctx context.Context, inv *Invoice, party *Party) (partnerChoice, error) {
+	return r.choosePartner(ctx, inv, party, true)
+}
+
+// existingPartner finds the ledger partner of party as partnerChoice does,
+// but never creates one: a party no ledger partner matches has a choice
+// without a reference.
+func (r *run) existingPartner(ctx context.Context, inv *Invoice, party *Party) (partnerChoice, error) {
+	return r.choosePartner(ctx, inv, party, false)
+}
+
+// choosePartner is partnerChoice, creating a missing partner when create
+// is set (and the run is not a preview).
+func (r *run) choosePartner(ctx context.Context, inv *Invoice, party *Party, create bool) (partnerChoice, error) {
 	role := RoleFor(inv.Direction)
 	key := string(role) + "\x00" + partyKey(party)
+	if !create {
+		key = "find\x00" + key // a choice without creation is not the one to post with
+	}
 	c, err := r.partners.do(ctx, key, func() (partnerChoice, error) {
-		return r.resolvePartner(ctx, role, party)
+		return r.resolvePartner(ctx, role, party, create)
 	})
 	if err != nil {
 		return c, forInvoice(err, inv)
@@ -145,8 +161,9 @@ func partyKey(p *Party) string {
 
 // resolvePartner decides: the link stored by an earlier run first; else the
 // ledger's partners matched by the rules; none: a partner created with the
-// party's normalised identifiers.
-func (r *run) resolvePartner(ctx context.Context, role PartnerRole, party *Party) (partnerChoice, error) {
+// party's normalised identifiers (unless create is false: the choice then
+// has no reference).
+func (r *run) resolvePartner(ctx context.Context, role PartnerRole, party *Party, create bool) (partnerChoice, error) {
 	if party.SourceID != "" {
 		ref, err := r.s.store.PartnerLink(ctx, role, party.SourceID)
 		switch {
@@ -217,7 +234,7 @@ func (r *run) resolvePartner(ctx context.Context, role PartnerRole, party *Party
 			Message:    fmt.Sprintf("no ledger %s matches (%s) and the %s has no name to create one with", role, tried, role),
 			Resolution: "give the " + string(role) + " a name in the invoicing tool, or create it in the ledger"}
 	}
-	if r.preview {
+	if r.preview || !create {
 		dec.Action = PartnerToCreate
 		dec.Explanation = fmt.Sprintf("%s %s matches no ledger %s (%s): it would be created", role, p.Name, role, tried)
 		return partnerChoice{decision: dec}, nil

@@ -22,7 +22,8 @@ import (
 func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Preview) (o Outcome, stored bool) {
 	defer r.s.lock(inv.ID)()
 	st, err := r.s.store.Get(ctx, inv.ID)
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	fresh := errors.Is(err, ErrNotFound) // the store knows nothing of the invoice
+	if err != nil && !fresh {
 		if ctx.Err() == nil {
 			r.fail(err)
 		}
@@ -126,11 +127,23 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 	}
 
 	reverse := st.Synced != nil
+	if reverse && st.Synced.Entry == nil {
+		return r.stop(ctx, inv, &st, pv, unknownEntry(inv, &st, CodeChangedAfterSync, "the invoice was changed in the invoicing tool"))
+	}
 	revision := st.Revision
 	if reverse {
 		revision++ // the reversal confirmed below counts the reversed posting
 	}
 	key := PostingKey(r.s.cfg.SourceID, inv.ID, fp, revision)
+	if fresh {
+		// Its state lost (or kept by another store), the invoice may be in
+		// the ledger all the same: ask by key before anything is decided,
+		// the partner included, so that it is recorded as recovered and
+		// nothing is posted or created.
+		if o, stored, done := r.adopt(ctx, inv, &st, key, pv); done {
+			return o, stored
+		}
+	}
 
 	party, err := r.party(ctx, inv)
 	if err != nil {
@@ -261,6 +274,13 @@ func (r *run) withdraw(ctx context.Context, inv *Invoice, st *State, pv *Preview
 // records it skipped for reason.
 func (r *run) reverseOnly(ctx context.Context, inv *Invoice, st *State, pv *Preview, reason string) (Outcome, bool) {
 	old := st.Synced
+	if old.Entry == nil {
+		code := CodeChangedAfterSync
+		if r.withdrawn(inv) {
+			code = CodeCancelledAfterSync
+		}
+		return r.stop(ctx, inv, st, pv, unknownEntry(inv, st, code, reason))
+	}
 	rev := r.reversal(old)
 	if pv != nil {
 		o := r.settled(inv, st, StateSkipped, fmt.Sprintf("%s: its entry %s would be reversed", reason, refText(old.Ref)), "")
@@ -277,6 +297,78 @@ func (r *run) reverseOnly(ctx context.Context, inv *Invoice, st *State, pv *Prev
 	o.Action, o.Entry, o.Key = ActionReversed, done.Ref, done.Key
 	st.Attempts = 0
 	return r.conclude(ctx, st, pv, o)
+}
+
+// adopt asks the ledger for the entry of an invoice the store knows nothing
+// of, by the key its posting would have. done is false when the ledger has
+// none: the invoice is then posted as usual. Found, the entry is recorded as
+// the invoice's (action recovered) and nothing is posted: a state file
+// deleted or restored from a backup loses no entry and duplicates none. The
+// entry is recorded as the invoice would be posted now, for a later reversal
+// to mirror, when its partner is one the ledger has (found without creating
+// one); otherwise its content is not recorded, and such an entry is never
+// reversed automatically (see unknownEntry). In a preview, nothing is
+// written.
+func (r *run) adopt(ctx context.Context, inv *Invoice, st *State, key string, pv *Preview) (o Outcome, stored, done bool) {
+	var ref EntryRef
+	err := r.s.retry(ctx, func() (err error) {
+		ref, err = r.s.target.FindEntry(ctx, key)
+		return err
+	})
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return Outcome{}, false, false
+	case err != nil && ctx.Err() != nil:
+		return Outcome{}, false, true
+	case err != nil:
+		o, stored = r.stop(ctx, inv, st, pv, r.ledgerError(inv, "checking whether the invoice's entry is in the ledger already", err))
+		return o, stored, true
+	}
+	var entry *Entry
+	var choice partnerChoice
+	party, err := r.party(ctx, inv)
+	if err == nil {
+		choice, err = r.existingPartner(ctx, inv, party)
+	}
+	var se storeError
+	switch {
+	case ctx.Err() != nil:
+		return Outcome{}, false, true
+	case errors.As(err, &se):
+		o, stored = r.stopOn(ctx, inv, st, pv, err)
+		return o, stored, true
+	case err == nil && !choice.ref.IsZero():
+		if e, err := r.builder.Build(inv, choice.ref); err == nil {
+			e.IdempotencyKey = key
+			entry = e
+		}
+	}
+	if pv != nil {
+		o = r.outcome(inv, st, StateSynchronized)
+		o.Action, o.Entry, o.Key = ActionRecovered, ref, key
+		choice.set(&o)
+		pv.Outcome, pv.Entry = o, entry
+		pv.Explanation = append(pv.Explanation, fmt.Sprintf(
+			"the ledger holds entry %s under this invoice's key already, though no state records it: it would be recorded, nothing posted", refText(ref)))
+		return o, true, true
+	}
+	st.Synced = &SyncedVersion{Fingerprint: st.Fingerprint, Key: key, Ref: ref, Entry: entry, At: r.s.cfg.Now()}
+	o, stored = r.synchronized(ctx, inv, st, ActionRecovered, nil)
+	choice.set(&o)
+	return o, stored, true
+}
+
+// unknownEntry is the error of an invoice whose entry is to be reversed
+// (why says what happened to the invoice) when that entry's content is not
+// known: it was found in the ledger by its key for an invoice without
+// state, and its partner was none the ledger could be matched to without
+// creating one. A reversal built without its partner would not cancel it.
+func unknownEntry(inv *Invoice, st *State, code ErrorCode, why string) *SyncError {
+	ref := refText(st.Synced.Ref)
+	return &SyncError{Code: code, InvoiceID: inv.ID, InvoiceNumber: inv.Number, Value: st.Fingerprint, Expected: st.Synced.Fingerprint,
+		Message: fmt.Sprintf("%s, so its entry %s is to be reversed; that entry was found in the ledger by its key after the invoice's state was lost, "+
+			"for a customer or supplier that could not be told, so its lines are not known and it cannot be reversed automatically", why, ref),
+		Resolution: "reverse entry " + ref + " in the ledger by hand and post what replaces it by hand, or restore the invoice in the invoicing tool"}
 }
 
 // awaitCommit leaves pending an invoice whose interrupted posting the

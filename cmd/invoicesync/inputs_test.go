@@ -70,7 +70,8 @@ func TestSyncWrongLedgerFormat(t *testing.T) {
 
 			status, out, errOut = runCmd("sync", "-ledger", c.format+":"+journal, in)
 			require.Equal(t, exitOK, status, errOut)
-			require.Contains(t, out, "2 invoices: 2 synchronized (2 posted)", "a new state: posted as far as it knows")
+			require.Contains(t, out, "2 invoices: 2 synchronized (0 posted)", "without its state, found in the journal, nothing posted")
+			require.Equal(t, 2, strings.Count(out, "synchronized\trecovered\t"), out)
 			file, err := plaintext.ReadFile(journal, plaintext.Format(c.format))
 			require.NoError(t, err)
 			require.Len(t, file.Entries, 2, "the journal's keys kept each entry once")

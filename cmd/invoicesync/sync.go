@@ -52,8 +52,9 @@ Options:
   -state FILE
         the synchronization state (SQLite), which remembers each invoice's
         version and entry. Default: the journal's FILE with ".state" added.
-        Without it the journal's idempotency keys still prevent duplicates,
-        but an invoice changed since it was posted would not be recognised.
+        Without it (deleted, or restored from an older backup), each invoice
+        is looked up in the journal by its idempotency key before it is
+        posted: one that is there is reported recovered and not posted again.
 
 Invoices are posted without their PDF (a plain-text journal keeps no
 documents). An invoice is identified by its file's content (its SHA-256):

@@ -258,7 +258,8 @@ func runTwoHundred(t *testing.T, f Format) {
 	r2RequireSameFile(t, path, f, data, file)
 
 	// Run 3: a restart that lost its state: a new store, the file opened
-	// again. Every entry is found by its key; nothing is added.
+	// again. Every entry is found by its key and reported recovered;
+	// nothing is added.
 	require.NoError(t, l.Close())
 	l2, err := Open(path, &Options{Format: f})
 	require.NoError(t, err)
@@ -267,7 +268,7 @@ func runTwoHundred(t *testing.T, f Format) {
 	require.NoError(t, err)
 	rep, err = syncer.Run(ctx)
 	require.NoError(t, err)
-	r2RequireAllSynchronized(t, rep, 200, invoicesync.ActionPosted)
+	r2RequireAllSynchronized(t, rep, 200, invoicesync.ActionRecovered)
 	for _, o := range rep.Outcomes {
 		assert.Equal(t, entryOf[o.InvoiceID], o.Entry, "%s found again as its first entry", o.InvoiceID)
 		require.NotNil(t, o.PartnerDecision, o.InvoiceID)
