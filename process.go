@@ -29,6 +29,7 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 		}
 		return Outcome{}, false
 	}
+	defer func(status SyncStatus, code ErrorCode) { o.Previous, o.PreviousCode = status, code }(st.Status, st.Code)
 	if pv != nil {
 		for _, w := range inv.Warnings {
 			pv.Explanation = append(pv.Explanation, "warning: "+w)

@@ -183,6 +183,7 @@ func (r *run) read(ctx context.Context, id string) (*Invoice, *SyncError, error)
 		return nil, nil, err // never synchronized: nothing to record
 	}
 	stub.Number, stub.Direction = st.Number, st.Direction
+	prev, prevCode := st.Status, st.Code
 	var o Outcome
 	if errors.Is(err, ErrNotFound) && st.Intent == nil && st.Synced == nil {
 		o = r.settled(stub, &st, StateSkipped, "the invoice is no longer in the invoicing tool", "")
@@ -196,6 +197,7 @@ func (r *run) read(ctx context.Context, id string) (*Invoice, *SyncError, error)
 	if !r.save(ctx, &st, &o) {
 		return nil, nil, err
 	}
+	o.Previous, o.PreviousCode = prev, prevCode
 	r.record(ctx, stub, o)
 	return nil, nil, err
 }
@@ -226,11 +228,19 @@ func (r *run) record(ctx context.Context, inv *Invoice, o Outcome) {
 		log.Info("invoicesync: invoice handled", "invoice", o.InvoiceID, "number", o.Number,
 			"status", o.Status, "action", o.Action, "entry", o.Entry.ID)
 	}
-	notify := o.Status == StateError || o.Status == StateWaiting || o.Action == ActionReversed ||
-		(o.Status == StateSynchronized && o.Action != ActionUnchanged && o.Action != ActionNone)
-	if notify && r.s.cfg.Notifier != nil {
+	if r.s.cfg.Notifier != nil && news(o) {
 		r.s.cfg.Notifier.Notify(ctx, Notification{Outcome: o, Invoice: inv})
 	}
+}
+
+// news reports whether o is to be notified (see Notifier): the run wrote to
+// the ledger, or the invoice came into error or waiting, or into another
+// error.
+func news(o Outcome) bool {
+	if o.Action != ActionNone && o.Action != ActionUnchanged {
+		return true
+	}
+	return (o.Status == StateError || o.Status == StateWaiting) && (o.Status != o.Previous || o.Code != o.PreviousCode)
 }
 
 // retry calls fn until it succeeds, fails for good, or fails temporarily

@@ -69,7 +69,7 @@ type Config struct {
 	// Limiter limits the rate of calls to the ledger (a token bucket). Share
 	// one Limiter among the Syncers that use the same ledger account. Nil: no limit.
 	Limiter *rate.Limiter
-	// Notifier is told every outcome (synchronized, error, waiting). Nil: nobody.
+	// Notifier is told the outcomes that are news (see Notifier). Nil: nobody.
 	Notifier Notifier
 	// Now is the clock, for state times and reversal dates. Nil: time.Now.
 	Now func() time.Time
@@ -100,10 +100,16 @@ type Config struct {
 	MatchRules []matching.Rule
 }
 
-// Notifier is told the outcome of each invoice a run synchronizes, fails or
-// sets waiting; the host sends the e-mail or webhook. Notify is called from
-// the Syncer's workers, possibly concurrently, after the outcome is stored.
-// It should return quickly.
+// Notifier is told the outcomes that are news; the host sends the e-mail or
+// webhook. An outcome is news when the run wrote to the ledger for the
+// invoice (posted, reposted, recovered, reversed, or attached its PDF), or
+// when the invoice is in error or waiting and was not before, or was in
+// error with another code: an invoice that waits for its PDF, or fails the
+// same way, run after run (RetryFailed included) is told once, and told
+// again only when its status or code changes (Outcome.Previous and
+// Outcome.PreviousCode). Notify is called from the Syncer's workers,
+// possibly concurrently, after the outcome is stored. It should return
+// quickly.
 type Notifier interface {
 	Notify(ctx context.Context, n Notification)
 }
@@ -185,6 +191,10 @@ type Outcome struct {
 	// Warnings are what the source noticed while reading the invoice that
 	// did not stop it (Invoice.Warnings), e.g. amounts it rounded.
 	Warnings []string
+	// Previous is the invoice's status before the run (empty for an invoice
+	// the state store did not know), and PreviousCode its error code then.
+	Previous     SyncStatus
+	PreviousCode ErrorCode
 }
 
 // Report sums up a run.

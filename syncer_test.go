@@ -186,6 +186,10 @@ func TestRunFiftyInvoices(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, map[invoicesync.SyncStatus]int{invoicesync.StateError: 8}, rep3.Statuses)
 	assert.Equal(t, 2, h.state("inv-43").Attempts)
+	// Nothing changed in either run: nobody is told again.
+	assert.Equal(t, map[invoicesync.SyncStatus]int{
+		invoicesync.StateSynchronized: 32, invoicesync.StateWaiting: 3, invoicesync.StateError: 8,
+	}, h.notifications())
 	h.requireExactlyOnce(ids(1, 32)...)
 }
 
