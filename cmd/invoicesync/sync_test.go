@@ -80,7 +80,7 @@ func TestSyncTwice(t *testing.T) {
 
 			before, err := os.ReadFile(journal)
 			require.NoError(t, err)
-			again := func(summary string, args ...string) {
+			again := func(summary string, args ...string) string {
 				t.Helper()
 				status, out, errOut := runCmd(append([]string{"sync", "-ledger", format + ":" + journal}, args...)...)
 				require.Equal(t, exitFiles, status, errOut)
@@ -88,13 +88,15 @@ func TestSyncTwice(t *testing.T) {
 				after, err := os.ReadFile(journal)
 				require.NoError(t, err)
 				require.Equal(t, string(before), string(after))
+				return out
 			}
 			unchanged := "47 invoices: 31 synchronized (0 posted), 16 errors"
 			again(unchanged, einvoices)
 			again(unchanged, einvoices, "./"+einvoices+"/xrechnung--01.01a-INVOICE_ubl.xml")
-			// Without its state, the run posts each entry again as far as it
-			// knows; the journal finds every idempotency key and writes nothing.
-			again("47 invoices: 31 synchronized (31 posted), 16 errors", "-state", filepath.Join(dir, "other.state"), einvoices)
+			// Without its state, each invoice is looked up in the journal by
+			// its idempotency key: found, reported recovered, nothing written.
+			out = again("47 invoices: 31 synchronized (0 posted), 16 errors", "-state", filepath.Join(dir, "other.state"), einvoices)
+			require.Equal(t, 31, strings.Count(out, "synchronized\trecovered\t"), out)
 		})
 	}
 }
