@@ -132,8 +132,17 @@ func (x *docIndex) hold(doc string, h *docHolder) {
 	if h == nil || !x.loaded {
 		return
 	}
-	if _, ok := x.held[doc]; !ok {
+	if cur, ok := x.held[doc]; !ok || cur.id == h.id { // the same invoice: what it is known by now
 		x.held[doc] = *h
+	}
+}
+
+// drop forgets that id holds doc: its posting did not happen.
+func (x *docIndex) drop(doc, id string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if cur, ok := x.held[doc]; ok && cur.id == id {
+		delete(x.held, doc)
 	}
 }
 

@@ -19,9 +19,20 @@ import (
 // preview it stops before writing anything and fills pv. stored is false
 // when the outcome could not be stored (ctx ended, or the store failed): the
 // invoice is then left as the previous stored state says, for the next run.
+//
+// In a batching run (see batchPost), a first posting is not made here: the
+// invoice's intent is gathered, r.later is set to what the batch completes,
+// and stored is false (the invoice's lock is handed over to r.later).
 func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Preview) (o Outcome, stored bool) {
-	defer r.s.lock(inv.ID)()
-	st, err := r.s.store.Get(ctx, inv.ID)
+	unlock := r.s.lock(inv.ID)
+	defer func() {
+		if r.later == nil || r.later.inv != inv {
+			unlock()
+		} else {
+			r.later.unlock = unlock
+		}
+	}()
+	st, err := r.get(ctx, inv.ID)
 	fresh := errors.Is(err, ErrNotFound) // the store knows nothing of the invoice
 	if err != nil && !fresh {
 		if ctx.Err() == nil {
@@ -29,7 +40,8 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 		}
 		return Outcome{}, false
 	}
-	defer func(status SyncStatus, code ErrorCode) { o.Previous, o.PreviousCode = status, code }(st.Status, st.Code)
+	prev, prevCode := st.Status, st.Code
+	defer func() { o.Previous, o.PreviousCode = prev, prevCode }()
 	if pv != nil {
 		for _, w := range inv.Warnings {
 			pv.Explanation = append(pv.Explanation, "warning: "+w)
@@ -116,6 +128,9 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 			switch {
 			case pv != nil && o.Status == StateSynchronized:
 				h = &docHolder{id: inv.ID}
+			case r.later != nil && r.later.inv == inv: // to be posted by the batch
+				h = &docHolder{id: inv.ID}
+				r.later.ident = ident
 			case pv == nil && st.Synced != nil && st.Document == ident:
 				h = &docHolder{id: inv.ID, ref: st.Synced.Ref, at: st.Synced.At}
 			}
@@ -226,18 +241,50 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 		}
 	}
 	in := &Intent{Key: key, Fingerprint: fp, Entry: entry}
+	later := &laterPost{inv: inv, st: &st, in: in, doc: doc, choice: choice, prev: prev, prevCode: prevCode}
+	if rev == nil && r.batching {
+		in.At = r.s.cfg.Now()
+		st.Intent, st.Status = in, StatePending
+		if !r.put(ctx, &st) { // gathered: stored with the batch, before the ledger is called
+			return Outcome{}, false
+		}
+		r.later = later
+		return Outcome{}, false
+	}
 	if o, stored, ok := r.post(ctx, inv, &st, in); !ok {
 		return o, stored
 	}
-	action = ActionPosted
-	if len(st.Reversals) > 0 {
+	return r.posted(ctx, later)
+}
+
+// laterPost is an invoice whose entry is ready to be posted, with what its
+// outcome needs: in a batching run, the batch posts it (see batchPost).
+type laterPost struct {
+	inv      *Invoice
+	st       *State
+	in       *Intent
+	doc      *Document
+	choice   partnerChoice
+	prev     SyncStatus // the invoice's status and code before the run
+	prevCode ErrorCode
+	ident    string   // its document identity, held for it until it is posted
+	unlock   func()   // releases the invoice's lock
+	job      job      // the job it came in, for the watermark
+	done     *Outcome // set for an invoice handled without posting, recorded in its turn
+}
+
+// posted finishes an invoice whose entry p.in the ledger has just recorded:
+// the document attached and the state stored.
+func (r *run) posted(ctx context.Context, p *laterPost) (Outcome, bool) {
+	action := ActionPosted
+	if len(p.st.Reversals) > 0 {
 		action = ActionReposted // an earlier version's entry was reversed, in this run or before
 	}
-	if doc == nil {
-		st.Synced.Attached = true
+	if p.doc == nil {
+		p.st.Synced.Attached = true
 	}
-	o, stored = r.synchronized(ctx, inv, &st, action, doc)
-	choice.set(&o)
+	o, stored := r.synchronized(ctx, p.inv, p.st, action, p.doc)
+	p.choice.set(&o)
 	return o, stored
 }
 
@@ -421,9 +468,19 @@ func (r *run) post(ctx context.Context, inv *Invoice, st *State, in *Intent) (o 
 	if ctx.Err() != nil {
 		return Outcome{}, false, false
 	}
+	r.drain(ctx) // the batch's entries go first: the ledger records entries in the order invoices come
 	in.At = r.s.cfg.Now()
 	st.Intent, st.Status = in, StatePending
-	if !r.put(ctx, st) {
+	if !r.put(ctx, st) || !r.flush(ctx) { // the intent is stored before the ledger is called
+		return Outcome{}, false, false
+	}
+	return r.send(ctx, inv, st, in)
+}
+
+// send posts the entry of in, whose intent is stored, and records the
+// result in st (see post).
+func (r *run) send(ctx context.Context, inv *Invoice, st *State, in *Intent) (o Outcome, stored, ok bool) {
+	if ctx.Err() != nil {
 		return Outcome{}, false, false
 	}
 	var ref EntryRef
@@ -433,7 +490,7 @@ func (r *run) post(ctx context.Context, inv *Invoice, st *State, in *Intent) (o 
 			// The ledger may record an attempt until the commit window
 			// after it began: the intent says when the last one began.
 			in.At = r.s.cfg.Now()
-			if !r.put(ctx, st) {
+			if !r.put(ctx, st) || !r.flush(ctx) {
 				return errStoreFailed
 			}
 		}
@@ -653,6 +710,9 @@ func (r *run) put(ctx context.Context, st *State) bool {
 		return true
 	}
 	st.UpdatedAt = r.s.cfg.Now()
+	if r.gather(st) {
+		return true // stored with the next batch
+	}
 	wctx, cancel := writeContext(ctx)
 	defer cancel()
 	if err := r.s.store.Put(wctx, *st); err != nil {

@@ -24,6 +24,20 @@ type run struct {
 	release  func() // gives back the store's run lock
 	docs     docIndex
 
+	// The states written and not stored yet, when the store stores batches
+	// (see StateBatcher).
+	batcher StateBatcher
+	umu     sync.Mutex
+	unsaved map[string]unsaved
+	useq    uint64
+	fmu     sync.Mutex // one batch stored at a time
+
+	// Batched posting (see batchSize): the run's one worker gathers the
+	// postings in queue; process leaves the one it prepared in later.
+	batching bool
+	later    *laterPost
+	queue    []*laterPost
+
 	mu     sync.Mutex
 	report Report
 }
@@ -61,6 +75,10 @@ func (s *Syncer) begin(ctx context.Context, preview bool) (_ *run, err error) {
 	}
 	rctx, cancel := context.WithCancelCause(ctx)
 	r := &run{s: s, ctx: rctx, cancel: cancel, preview: preview, seq: s.runs.Add(1), chart: chart, builder: b, attach: s.attacher(), release: release}
+	if !preview {
+		r.batcher, _ = s.store.(StateBatcher)
+		r.batching = r.batcher != nil && s.cfg.Concurrency == 1 && s.window == 0
+	}
 	r.report = Report{
 		Started: s.cfg.Now(), Statuses: map[SyncStatus]int{}, Actions: map[Action]int{}, Codes: map[ErrorCode]int{},
 	}
@@ -87,6 +105,7 @@ func (r *run) pool(feed func(send func(job) bool) error) error {
 			for j := range jobs {
 				r.handle(r.ctx, j)
 			}
+			r.drain(r.ctx)
 		})
 	}
 	err := feed(func(j job) bool {
@@ -105,6 +124,8 @@ func (r *run) pool(feed func(send func(job) bool) error) error {
 // finish closes the report and returns the run's error: a store failure
 // first, then ctx's end, then err.
 func (r *run) finish(ctx context.Context, err error) (*Report, error) {
+	r.drain(r.ctx)
+	r.flush(ctx)
 	r.cancel(nil)
 	r.release()
 	rep := &r.report
@@ -147,8 +168,15 @@ func (r *run) handle(ctx context.Context, j job) {
 			return
 		}
 	}
+	if r.batching && r.collides(inv) {
+		r.drain(ctx)
+	}
 	o, stored := r.process(ctx, inv, bad, nil)
-	if !stored {
+	if r.queueLater(ctx, j) || !stored {
+		return
+	}
+	if len(r.queue) > 0 { // recorded after the batch's postings, in the order the invoices came
+		r.queue = append(r.queue, &laterPost{inv: inv, job: j, done: &o})
 		return
 	}
 	if j.wm != nil {
@@ -174,7 +202,7 @@ func (r *run) read(ctx context.Context, id string) (*Invoice, *SyncError, error)
 		return nil, nil, err
 	}
 	stub := &Invoice{ID: id}
-	st, serr := r.s.store.Get(ctx, id)
+	st, serr := r.get(ctx, id)
 	if serr != nil && !errors.Is(serr, ErrNotFound) {
 		r.fail(serr)
 		return nil, nil, serr

@@ -241,6 +241,28 @@ func (s *MemoryStore) List(ctx context.Context, statuses ...SyncStatus) iter.Seq
 	}
 }
 
+// PutStates implements StateBatcher: every state of states is stored at
+// once.
+func (s *MemoryStore) PutStates(ctx context.Context, states []State) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, st := range states {
+		if st.InvoiceID == "" {
+			return fmt.Errorf("invoicesync: a state needs an invoice id")
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.states == nil {
+		s.states = make(map[string]State)
+	}
+	for _, st := range states {
+		s.states[st.InvoiceID] = cloneState(st)
+	}
+	return nil
+}
+
 // Cursor implements StateStore.
 func (s *MemoryStore) Cursor(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {

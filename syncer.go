@@ -108,8 +108,8 @@ type Config struct {
 // same way, run after run (RetryFailed included) is told once, and told
 // again only when its status or code changes (Outcome.Previous and
 // Outcome.PreviousCode). Notify is called from the Syncer's workers,
-// possibly concurrently, after the outcome is stored. It should return
-// quickly.
+// possibly concurrently, after the outcome is stored (with a StateBatcher
+// store, once it is gathered for the next batch). It should return quickly.
 type Notifier interface {
 	Notify(ctx context.Context, n Notification)
 }
@@ -243,11 +243,11 @@ type Syncer struct {
 	lister  PartnerLister // the target's, rate limited; nil when it cannot list
 	cfg     Config
 	seed    maphash.Seed
-	locks   [64]sync.Mutex // per invoice id
-	roles   [2]roleState   // customers, suppliers
-	runs    atomic.Uint64  // runs begun
-	window  time.Duration  // the target's commit window
-	lease   lease          // the store's run lock, shared by this Syncer's calls
+	locks   idLocks       // per invoice id
+	roles   [2]roleState  // customers, suppliers
+	runs    atomic.Uint64 // runs begun
+	window  time.Duration // the target's commit window
+	lease   lease         // the store's run lock, shared by this Syncer's calls
 }
 
 // NewSyncer checks its arguments and returns a Syncer. The mapping is copied:
@@ -347,7 +347,8 @@ func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 			return send(job{id: id})
 		})
 	})
-	if wm.cursor != cursor {
+	// The outcomes are stored before the cursor moves past their invoices.
+	if r.flush(ctx) && wm.cursor != cursor {
 		wctx, cancel := writeContext(ctx)
 		defer cancel()
 		if err := s.store.SetCursor(wctx, wm.cursor); err != nil && ferr == nil {
@@ -499,10 +500,41 @@ func sortedSet(m map[string]struct{}) []string {
 }
 
 // lock serialises the handling of one invoice within the Syncer.
-func (s *Syncer) lock(id string) func() {
-	mu := &s.locks[maphash.String(s.seed, id)%uint64(len(s.locks))]
-	mu.Lock()
-	return mu.Unlock
+func (s *Syncer) lock(id string) func() { return s.locks.lock(id) }
+
+// idLocks is a lock per invoice id, kept while someone holds or waits for it.
+type idLocks struct {
+	mu sync.Mutex
+	m  map[string]*idLock
+}
+
+type idLock struct {
+	mu sync.Mutex
+	n  int // holders and waiters
+}
+
+// lock locks id and returns its unlock.
+func (l *idLocks) lock(id string) func() {
+	l.mu.Lock()
+	if l.m == nil {
+		l.m = make(map[string]*idLock)
+	}
+	k := l.m[id]
+	if k == nil {
+		k = &idLock{}
+		l.m[id] = k
+	}
+	k.n++
+	l.mu.Unlock()
+	k.mu.Lock()
+	return func() {
+		k.mu.Unlock()
+		l.mu.Lock()
+		if k.n--; k.n == 0 {
+			delete(l.m, id)
+		}
+		l.mu.Unlock()
+	}
 }
 
 // checkRules refuses an empty, unknown or repeated matching rule.

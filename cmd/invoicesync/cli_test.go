@@ -113,50 +113,11 @@ func TestSyncInterrupted(t *testing.T) {
 		t.Skip("SIGINT cannot be sent to a process on Windows")
 	}
 	const n = 600
-	bin := filepath.Join(t.TempDir(), "invoicesync")
-	build := exec.Command("go", "build", "-buildvcs=false", "-o", bin, ".")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
-
-	// The built command has the same -version as the tests.
-	out, err = exec.Command(bin, "-version").Output()
-	require.NoError(t, err)
-	require.Equal(t, "invoicesync github.com/invoicesync/invoicesync (devel) "+runtime.Version()+"\n", string(out))
-
-	src, err := os.ReadFile(filepath.Join(einvoices, "en16931--Invoice-Min_content_with_VAT.xml"))
-	require.NoError(t, err)
-	require.Equal(t, 1, bytes.Count(src, []byte("<cbc:ID>2018-112</cbc:ID>")))
-	dir := t.TempDir()
-	in := filepath.Join(dir, "in")
-	require.NoError(t, os.Mkdir(in, 0o755))
-	for i := 1; i <= n; i++ {
-		doc := bytes.Replace(src, []byte("<cbc:ID>2018-112</cbc:ID>"), fmt.Appendf(nil, "<cbc:ID>CUT-%04d</cbc:ID>", i), 1)
-		require.NoError(t, os.WriteFile(filepath.Join(in, fmt.Sprintf("inv-%04d.xml", i)), doc, 0o644))
-	}
-	journal := filepath.Join(dir, "books.journal")
-
+	bin, in, journal := cutInvoices(t, n)
 	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(bin, "sync", "-ledger", "hledger:"+journal, in)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	require.NoError(t, cmd.Start())
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		data, _ := os.ReadFile(journal)
-		if bytes.Contains(data, []byte("CUT-")) {
-			break
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("sync ended before its first entry: %v\n%s%s", err, stdout.String(), stderr.String())
-		default:
-		}
-		require.True(t, time.Now().Before(deadline), "no entry after 60 s")
-		time.Sleep(time.Millisecond)
-	}
-	require.NoError(t, cmd.Process.Signal(os.Interrupt))
-	err = <-done
+	done := startUntilFirstEntry(t, bin, in, journal, &stdout, &stderr)
+	require.NoError(t, done.cmd.Process.Signal(os.Interrupt))
+	err := <-done.err
 	var exit *exec.ExitError
 	require.True(t, errors.As(err, &exit), "%v\n%s", err, stderr.String())
 	require.Equal(t, exitInterrupted, exit.ExitCode(), stderr.String())
@@ -182,16 +143,115 @@ func TestSyncInterrupted(t *testing.T) {
 	require.Len(t, file.Entries, posted, "the journal holds what the summary counts")
 
 	// The second run posts the rest, and nothing twice.
-	var stdout2, stderr2 bytes.Buffer
-	cmd = exec.Command(bin, "sync", "-ledger", "hledger:"+journal, in)
-	cmd.Stdout, cmd.Stderr = &stdout2, &stderr2
-	require.NoError(t, cmd.Run(), stderr2.String())
-	m = summaryRE.FindStringSubmatch(stdout2.String())
-	require.NotNil(t, m, stdout2.String())
-	require.Equal(t, []string{strconv.Itoa(n), strconv.Itoa(n), strconv.Itoa(n - posted)}, m[1:])
+	m = rerunAll(t, bin, in, journal, n)
+	require.Equal(t, strconv.Itoa(n-posted), m[2])
+}
+
+// TestSyncKilled kills the built command (SIGKILL: nothing runs after it)
+// while it posts 600 invoices in batches, once the journal holds its first
+// entry. The next run finds every entry the journal has (by the intents
+// stored before each batch was posted, or by key), posts only the others,
+// and the journal holds every invoice once.
+func TestSyncKilled(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("SIGKILL cannot be sent to a process on Windows")
+	}
+	const n = 600
+	bin, in, journal := cutInvoices(t, n)
+	var stdout, stderr bytes.Buffer
+	done := startUntilFirstEntry(t, bin, in, journal, &stdout, &stderr)
+	require.NoError(t, done.cmd.Process.Kill())
+	<-done.err
+
+	// An entry cut short by the kill is dropped when the journal is opened.
+	l, err := plaintext.Open(journal, &plaintext.Options{Format: plaintext.Hledger})
+	require.NoError(t, err)
+	require.NoError(t, l.Close())
+	file, err := plaintext.ReadFile(journal, plaintext.Hledger)
+	require.NoError(t, err)
+	before := len(file.Entries)
+	require.Greater(t, before, 0)
+	require.Less(t, before, n, "killed before the end")
+	t.Logf("killed after %d entries", before)
+
+	m := rerunAll(t, bin, in, journal, n)
+	require.Equal(t, strconv.Itoa(n-before), m[2], "only the entries the journal lacked are posted")
+}
+
+// cutInvoices builds the command and writes n invoices CUT-0001… into a
+// new folder; it returns the command, the folder and a journal path.
+func cutInvoices(t *testing.T, n int) (bin, in, journal string) {
+	t.Helper()
+	bin = filepath.Join(t.TempDir(), "invoicesync")
+	build := exec.Command("go", "build", "-buildvcs=false", "-o", bin, ".")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, string(out))
+
+	// The built command has the same -version as the tests.
+	out, err = exec.Command(bin, "-version").Output()
+	require.NoError(t, err)
+	require.Equal(t, "invoicesync github.com/invoicesync/invoicesync (devel) "+runtime.Version()+"\n", string(out))
+
+	src, err := os.ReadFile(filepath.Join(einvoices, "en16931--Invoice-Min_content_with_VAT.xml"))
+	require.NoError(t, err)
+	require.Equal(t, 1, bytes.Count(src, []byte("<cbc:ID>2018-112</cbc:ID>")))
+	dir := t.TempDir()
+	in = filepath.Join(dir, "in")
+	require.NoError(t, os.Mkdir(in, 0o755))
+	for i := 1; i <= n; i++ {
+		doc := bytes.Replace(src, []byte("<cbc:ID>2018-112</cbc:ID>"), fmt.Appendf(nil, "<cbc:ID>CUT-%04d</cbc:ID>", i), 1)
+		require.NoError(t, os.WriteFile(filepath.Join(in, fmt.Sprintf("inv-%04d.xml", i)), doc, 0o644))
+	}
+	return bin, in, filepath.Join(dir, "books.journal")
+}
+
+// running is a started command and its end.
+type running struct {
+	cmd *exec.Cmd
+	err chan error
+}
+
+// startUntilFirstEntry starts a sync of in into journal and returns once
+// the journal holds an invoice's entry.
+func startUntilFirstEntry(t *testing.T, bin, in, journal string, stdout, stderr *bytes.Buffer) running {
+	t.Helper()
+	cmd := exec.Command(bin, "sync", "-ledger", "hledger:"+journal, in)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	require.NoError(t, cmd.Start())
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		data, _ := os.ReadFile(journal)
+		if bytes.Contains(data, []byte("CUT-")) {
+			return running{cmd, done}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("sync ended before its first entry: %v\n%s%s", err, stdout.String(), stderr.String())
+		default:
+		}
+		require.True(t, time.Now().Before(deadline), "no entry after 60 s")
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// rerunAll runs sync again over the n invoices of in and checks that it
+// ends with every invoice synchronized and the journal holding each once,
+// hledger agreeing. It returns the summary's figures (invoices,
+// synchronized, posted).
+func rerunAll(t *testing.T, bin, in, journal string, n int) []string {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(bin, "sync", "-ledger", "hledger:"+journal, in)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Run(), stderr.String())
+	m := summaryRE.FindStringSubmatch(stdout.String())
+	require.NotNil(t, m, stdout.String())
+	require.Equal(t, []string{strconv.Itoa(n), strconv.Itoa(n)}, m[1:3])
 
 	tooltest.Check(t, "hledger", journal)
-	file, err = plaintext.ReadFile(journal, plaintext.Hledger)
+	file, err := plaintext.ReadFile(journal, plaintext.Hledger)
 	require.NoError(t, err)
 	require.Len(t, file.Entries, n)
 	keys, numbers := map[string]bool{}, map[string]bool{}
@@ -203,4 +263,5 @@ func TestSyncInterrupted(t *testing.T) {
 	}
 	require.True(t, numbers["CUT-0001"])
 	require.True(t, numbers[fmt.Sprintf("CUT-%04d", n)])
+	return m[1:]
 }

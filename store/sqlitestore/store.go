@@ -107,16 +107,74 @@ func (s *Store) Put(ctx context.Context, st invoicesync.State) error {
 		return fail(ctx, op, err)
 	}
 	defer unlock()
-	_, err = s.db.sql.ExecContext(ctx, `
-		INSERT INTO states (namespace, invoice_id, status, updated_at, data) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (namespace, invoice_id) DO UPDATE SET
-			status = excluded.status, updated_at = excluded.updated_at, data = excluded.data`,
+	_, err = s.db.sql.ExecContext(ctx, putState,
 		s.ns, st.InvoiceID, string(st.Status), st.UpdatedAt.UTC().Format(updatedAtLayout), string(data))
 	if err != nil {
 		return fail(ctx, op, err)
 	}
 	return nil
 }
+
+// putState is the statement that stores one state.
+const putState = `
+		INSERT INTO states (namespace, invoice_id, status, updated_at, data) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (namespace, invoice_id) DO UPDATE SET
+			status = excluded.status, updated_at = excluded.updated_at, data = excluded.data`
+
+// PutStates implements invoicesync.StateBatcher: the states are stored in
+// one transaction, with one write to disk (one fsync) for all of them. Every
+// state is checked (an invoice id) and encoded before the transaction
+// begins.
+func (s *Store) PutStates(ctx context.Context, states []invoicesync.State) (err error) {
+	op := fmt.Sprintf("put %d states", len(states))
+	if err := ctx.Err(); err != nil {
+		return fail(ctx, op, err)
+	}
+	data := make([]string, len(states))
+	for i, st := range states {
+		if st.InvoiceID == "" {
+			return errors.New("sqlitestore: put states: a state needs an invoice id")
+		}
+		b, err := json.Marshal(st)
+		if err != nil {
+			return fmt.Errorf("sqlitestore: %s: invoice %q: %w", op, st.InvoiceID, err)
+		}
+		data[i] = string(b)
+	}
+	if len(states) == 0 {
+		return nil
+	}
+	unlock, err := s.db.lockWrite(ctx)
+	if err != nil {
+		return fail(ctx, op, err)
+	}
+	defer unlock()
+	tx, err := s.db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fail(ctx, op, err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	stmt, err := tx.PrepareContext(ctx, putState)
+	if err != nil {
+		return fail(ctx, op, err)
+	}
+	defer stmt.Close()
+	for i, st := range states {
+		if _, err := stmt.ExecContext(ctx, s.ns, st.InvoiceID, string(st.Status), st.UpdatedAt.UTC().Format(updatedAtLayout), data[i]); err != nil {
+			return fail(ctx, op, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fail(ctx, op, err)
+	}
+	return nil
+}
+
+var _ invoicesync.StateBatcher = (*Store)(nil)
 
 // List implements invoicesync.StateStore. It reads the states a page at a
 // time, by invoice id, and holds nothing open while the caller has a state:
