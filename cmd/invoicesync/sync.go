@@ -505,13 +505,23 @@ func noInvoiceFile(root string) string {
 
 // fileSource is an invoicesync.InvoiceSource over the e-invoice files named
 // on the command line. An invoice's id is the hash of its file's content
-// (see syncHelp); the files are read again on every call.
+// (see syncHelp). Each file is read once per command: what readable reads
+// (for the demo chart) is what the run's Changed then hands over; other
+// calls read the files again.
 type fileSource struct {
 	parser *einvoice.Parser
 	paths  []string
 
-	mu    sync.Mutex
-	files map[string]string // invoice id → the first file it was read from
+	mu     sync.Mutex
+	files  map[string]string     // invoice id → the first file it was read from
+	parsed map[string]parsedFile // path → read by readable, for Changed to hand over once
+	reads  int                   // files read, for tests
+}
+
+// parsedFile is a file as read: the invoice, or why it could not be.
+type parsedFile struct {
+	inv invoicesync.Invoice
+	err error
 }
 
 // add lists root's e-invoice files; root must exist and be readable (a
@@ -547,6 +557,7 @@ func (s *fileSource) read(ctx context.Context, path string) (invoicesync.Invoice
 		se.InvoiceID = id
 	}
 	s.mu.Lock()
+	s.reads++
 	if s.files == nil {
 		s.files = make(map[string]string)
 	}
@@ -567,15 +578,39 @@ func (s *fileSource) file(id string) string {
 	return id
 }
 
-// readable returns the invoices that parse, for the demo chart.
+// readable reads every file and returns the invoices that parse, for the
+// demo chart. The next Changed hands over what it read instead of reading
+// the files again. A PDF's bytes are not kept: the journal keeps no
+// document (its ledger attaches nothing), and a folder of PDFs would
+// otherwise be held in memory whole.
 func (s *fileSource) readable(ctx context.Context) []*invoicesync.Invoice {
+	parsed := make(map[string]parsedFile, len(s.paths))
 	var out []*invoicesync.Invoice
-	for inv, err := range s.Changed(ctx, "") {
-		if err == nil {
+	seen := make(map[string]bool)
+	for _, p := range s.paths {
+		inv, err := s.read(ctx, p)
+		for i := range inv.Attachments {
+			inv.Attachments[i].Data = nil
+		}
+		parsed[p] = parsedFile{inv, err}
+		if err == nil && !seen[inv.ID] {
+			seen[inv.ID] = true
 			out = append(out, &inv)
 		}
 	}
+	s.mu.Lock()
+	s.parsed = parsed
+	s.mu.Unlock()
 	return out
+}
+
+// take returns what readable read of path, once.
+func (s *fileSource) take(path string) (parsedFile, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, ok := s.parsed[path]
+	delete(s.parsed, path)
+	return f, ok
 }
 
 // Changed implements invoicesync.InvoiceSource: every file, every time;
@@ -584,7 +619,11 @@ func (s *fileSource) Changed(ctx context.Context, _ string) iter.Seq2[invoicesyn
 	return func(yield func(invoicesync.Invoice, error) bool) {
 		seen := make(map[string]bool)
 		for _, p := range s.paths {
-			inv, err := s.read(ctx, p)
+			f, ok := s.take(p)
+			if !ok {
+				f.inv, f.err = s.read(ctx, p)
+			}
+			inv, err := f.inv, f.err
 			if err != nil && inv.ID == "" {
 				err = fmt.Errorf("reading %s: %w", p, err)
 			} else if seen[inv.ID] {
