@@ -81,7 +81,8 @@ func lastLine(s string) string {
 }
 
 // TestEachFileReadOnce: the demo chart and the run share one reading of
-// each file; a second run reads them again.
+// each file; a second run reads them again. A content under two names is
+// named by the first, though the files are read in parallel.
 func TestEachFileReadOnce(t *testing.T) {
 	src := &fileSource{parser: &einvoice.Parser{Direction: invoicesync.Sales}}
 	require.NoError(t, src.add(einvoices))
@@ -99,4 +100,18 @@ func TestEachFileReadOnce(t *testing.T) {
 	for range src.Changed(ctx, "") {
 	}
 	require.Equal(t, 2*n, src.reads, "a second listing reads the files again")
+
+	dir := t.TempDir()
+	doc, err := os.ReadFile(filepath.Join(einvoices, "own--ubl-jpy.xml"))
+	require.NoError(t, err)
+	for _, name := range []string{"a.xml", "b.xml", "c.xml", "d.xml"} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), doc, 0o644))
+	}
+	for range 20 {
+		src := &fileSource{parser: &einvoice.Parser{Direction: invoicesync.Sales}}
+		require.NoError(t, src.add(dir))
+		readable := src.readable(ctx)
+		require.Len(t, readable, 1)
+		require.Equal(t, filepath.ToSlash(filepath.Join(dir, "a.xml")), src.file(readable[0].ID))
+	}
 }

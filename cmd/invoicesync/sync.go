@@ -8,9 +8,11 @@ import (
 	"io"
 	"io/fs"
 	"iter"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -583,33 +585,57 @@ func (s *fileSource) file(id string) string {
 // the files again. A PDF's bytes are not kept: the journal keeps no
 // document (its ledger attaches nothing), and a folder of PDFs would
 // otherwise be held in memory whole.
+//
+// The files are read by as many goroutines as the machine has processors:
+// parsing is most of the work of a run that posts to a local journal.
 func (s *fileSource) readable(ctx context.Context) []*invoicesync.Invoice {
+	files := make([]parsedFile, len(s.paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(s.paths)) {
+		wg.Go(func() {
+			for i := range next {
+				inv, err := s.read(ctx, s.paths[i])
+				for j := range inv.Attachments {
+					inv.Attachments[j].Data = nil
+				}
+				files[i] = parsedFile{inv, err}
+			}
+		})
+	}
+	for i := range s.paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
 	parsed := make(map[string]parsedFile, len(s.paths))
+	first := make(map[string]string) // invoice id → its first file, in the order of the paths
 	var out []*invoicesync.Invoice
 	seen := make(map[string]bool)
-	for _, p := range s.paths {
-		inv, err := s.read(ctx, p)
-		for i := range inv.Attachments {
-			inv.Attachments[i].Data = nil
+	for i, p := range s.paths {
+		f := files[i]
+		parsed[p] = f
+		if _, ok := first[f.inv.ID]; f.inv.ID != "" && !ok {
+			first[f.inv.ID] = p
 		}
-		parsed[p] = parsedFile{inv, err}
-		if err == nil && !seen[inv.ID] {
-			seen[inv.ID] = true
-			out = append(out, &inv)
+		if f.err == nil && !seen[f.inv.ID] {
+			seen[f.inv.ID] = true
+			out = append(out, &files[i].inv)
 		}
 	}
 	s.mu.Lock()
 	s.parsed = parsed
+	maps.Copy(s.files, first) // read in parallel, the files of one content were met in any order
 	s.mu.Unlock()
 	return out
 }
 
-// take returns what readable read of path, once.
+// take returns what readable read of path, until the next Changed ends.
 func (s *fileSource) take(path string) (parsedFile, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f, ok := s.parsed[path]
-	delete(s.parsed, path)
 	return f, ok
 }
 
@@ -617,6 +643,11 @@ func (s *fileSource) take(path string) (parsedFile, bool) {
 // a file identical to one listed before is the same invoice, listed once.
 func (s *fileSource) Changed(ctx context.Context, _ string) iter.Seq2[invoicesync.Invoice, error] {
 	return func(yield func(invoicesync.Invoice, error) bool) {
+		defer func() { // handed over once: a later listing reads the files again
+			s.mu.Lock()
+			s.parsed = nil
+			s.mu.Unlock()
+		}()
 		seen := make(map[string]bool)
 		for _, p := range s.paths {
 			f, ok := s.take(p)
