@@ -246,6 +246,9 @@ func (r *run) record(ctx context.Context, inv *Invoice, o Outcome) {
 		rep.Outcomes = append(rep.Outcomes, o)
 	}
 	r.mu.Unlock()
+	if r.s.cfg.OnOutcome != nil { // every outcome, outside the lock
+		r.s.cfg.OnOutcome(o)
+	}
 
 	log := r.s.cfg.Logger
 	switch o.Status {

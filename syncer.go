@@ -71,6 +71,13 @@ type Config struct {
 	Limiter *rate.Limiter
 	// Notifier is told the outcomes that are news (see Notifier). Nil: nobody.
 	Notifier Notifier
+	// OnOutcome is called once for every invoice outcome a run records
+	// (Run, SyncInvoice, RetryFailed, Verify's reposts): every status and
+	// action, unchanged invoices included, after the outcome is stored and
+	// counted in the Report. It is called from the Syncer's workers, so
+	// concurrently when Concurrency is more than 1, and it must return
+	// quickly: a progress display, not a notification. Nil: nothing is called.
+	OnOutcome func(Outcome)
 	// Now is the clock, for state times and reversal dates. Nil: time.Now.
 	Now func() time.Time
 	// Logger receives one line per outcome and per run, each with the
