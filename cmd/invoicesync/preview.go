@@ -23,9 +23,10 @@ Reads e-invoices and writes, for each file, the accounting entry that
 synchronizing it would post, or the error that would stop it. Nothing is
 posted anywhere.
 
-PATH is a file or a folder. A folder is read recursively; in it, the files
-ending in .xml, .json or .pdf (not starting with a dot) are e-invoices.
-Files named on the command line are read whatever their name. Formats: UBL
+PATH is a file or a folder, or a symbolic link to one. A folder is read
+recursively; in it, the files ending in .xml, .json or .pdf (not starting
+with a dot) are e-invoices, and symbolic links are not followed. Files
+named on the command line are read whatever their name. Formats: UBL
 2.1 Invoice and CreditNote (Peppol BIS 3, XRechnung), UN/CEFACT CII
 (Factur-X and ZUGFeRD 2.x, XRechnung), GOBL JSON; and the PDFs that embed
 one (Factur-X, ZUGFeRD 2.x and XRechnung PDF/A-3: the embedded
@@ -187,7 +188,9 @@ func preview(args []string, stdout, stderr io.Writer) int {
 }
 
 // eachFile calls fn for root when it is a file, or for every e-invoice
-// file under root, in lexical order, when it is a folder.
+// file under root, in lexical order, when it is a folder. root is followed
+// when it is a symbolic link (to a file or a folder), as named on the
+// command line; links inside a folder are not.
 func eachFile(root string, fn func(path string) error) error {
 	info, err := os.Stat(root)
 	if err != nil {
@@ -196,13 +199,19 @@ func eachFile(root string, fn func(path string) error) error {
 	if !info.IsDir() {
 		return fn(root)
 	}
-	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	return fs.WalkDir(os.DirFS(root), ".", func(rel string, d fs.DirEntry, err error) error {
+		path := filepath.Join(root, filepath.FromSlash(rel))
 		if err != nil {
+			// os.DirFS names the file relative to root: name it as given.
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				pe.Path = path
+			}
 			return err
 		}
 		if d.IsDir() {
-			if path != root && strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir
+			if rel != "." && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
 			}
 			return nil
 		}
