@@ -64,7 +64,10 @@ type Config struct {
 	// more than one, entries reach the ledger in the order their invoices
 	// finish, not in the source's order, so a ledger that numbers entries
 	// as they arrive numbers them out of invoice order; set 1 where that
-	// order matters more than the time a run takes.
+	// order matters more than the time a run takes. With 1, a store that
+	// implements StateBatcher and a ledger without commit window, first
+	// postings are made in batches of 64, their intents stored in one
+	// transaction (see StateBatcher).
 	Concurrency int
 	// Limiter limits the rate of calls to the ledger (a token bucket). Share
 	// one Limiter among the Syncers that use the same ledger account. Nil: no limit.
