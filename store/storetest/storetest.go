@@ -68,6 +68,7 @@ func Run(t *testing.T, open func(t *testing.T) invoicesync.StateStore) {
 		{"PartnerLink", testPartnerLink},
 		{"Concurrency", testConcurrency},
 		{"CancelledContext", testCancelledContext},
+		{"PutStates", testPutStates},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -487,6 +488,31 @@ func testPutReplaces(t *testing.T, s invoicesync.StateStore) {
 	require.Equal(t, []string{"inv-1", "inv-2"}, ids(all))
 	require.Empty(t, collect(t, s, invoicesync.StateError), "the replaced status must be gone from List")
 	require.Equal(t, []string{"inv-1"}, ids(collect(t, s, invoicesync.StateSynchronized)))
+}
+
+// testPutStates checks a store that implements invoicesync.StateBatcher:
+// every state of a batch stored, replacing earlier ones; a batch with an
+// invalid state stores none of its states.
+func testPutStates(t *testing.T, s invoicesync.StateStore) {
+	b, ok := s.(invoicesync.StateBatcher)
+	if !ok {
+		t.Skip("the store does not implement invoicesync.StateBatcher")
+	}
+	ctx := context.Background()
+	put(t, s, simpleState("inv-2", invoicesync.StateError))
+	batch := []invoicesync.State{fullState("inv-1"), simpleState("inv-2", invoicesync.StateWaiting), simpleState("inv-3", invoicesync.StateSkipped)}
+	require.NoError(t, b.PutStates(ctx, batch))
+	for _, st := range batch {
+		get(t, s, st)
+	}
+	require.Equal(t, []string{"inv-1", "inv-2", "inv-3"}, ids(collect(t, s)))
+	require.Equal(t, []string{"inv-1"}, ids(collect(t, s, invoicesync.StateError)), "inv-2 was replaced")
+
+	require.NoError(t, b.PutStates(ctx, nil), "an empty batch")
+	bad := []invoicesync.State{simpleState("inv-4", invoicesync.StateWaiting), fullState("")}
+	require.Error(t, b.PutStates(ctx, bad))
+	_, err := s.Get(ctx, "inv-4")
+	require.ErrorIs(t, err, invoicesync.ErrNotFound, "a refused batch stores none of its states")
 }
 
 func testPutEmptyID(t *testing.T, s invoicesync.StateStore) {
