@@ -196,19 +196,7 @@ func (s *MemoryStore) Get(ctx context.Context, invoiceID string) (State, error) 
 
 // Put implements StateStore.
 func (s *MemoryStore) Put(ctx context.Context, st State) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if st.InvoiceID == "" {
-		return fmt.Errorf("invoicesync: a state needs an invoice id")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.states == nil {
-		s.states = make(map[string]State)
-	}
-	s.states[st.InvoiceID] = cloneState(st)
-	return nil
+	return s.PutStates(ctx, []State{st})
 }
 
 // List implements StateStore. It reads a snapshot of the matching ids first.
