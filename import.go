@@ -89,7 +89,7 @@ func (s *Syncer) ImportPartners(ctx context.Context, roles ...PartnerRole) (Impo
 // importRole imports the ledger's partners of one role.
 func (s *Syncer) importRole(ctx context.Context, cw ContactWriter, role PartnerRole, rep *ImportReport) error {
 	var partners []Partner
-	if err := s.retry(ctx, func() (err error) {
+	if err := s.ledger(ctx, func() (err error) {
 		partners, err = s.lister.ListPartners(ctx, role)
 		return err
 	}); err != nil {

@@ -240,7 +240,7 @@ func (r *run) resolvePartner(ctx context.Context, role PartnerRole, party *Party
 		return partnerChoice{decision: dec}, nil
 	}
 	var ref PartnerRef
-	err = r.s.retry(ctx, func() (err error) {
+	err = r.s.ledger(ctx, func() (err error) {
 		ref, err = r.s.target.CreatePartner(ctx, p)
 		return err
 	})
@@ -417,7 +417,7 @@ func (r *run) partnerIndex(ctx context.Context, role PartnerRole) (*partnerIndex
 		return rs.idx, nil
 	}
 	var all []Partner
-	err := r.s.retry(ctx, func() (err error) {
+	err := r.s.ledger(ctx, func() (err error) {
 		all, err = r.s.lister.ListPartners(ctx, role)
 		return err
 	})
@@ -489,7 +489,7 @@ func invalidNote(invalid []string) string {
 // gives an empty, non-nil slice.
 func (r *run) findPartners(ctx context.Context, q PartnerQuery) ([]Partner, error) {
 	var found []Partner
-	err := r.s.retry(ctx, func() (err error) {
+	err := r.s.ledger(ctx, func() (err error) {
 		found, err = r.s.target.FindPartners(ctx, q)
 		return err
 	})

@@ -359,7 +359,7 @@ func (r *run) reverseOnly(ctx context.Context, inv *Invoice, st *State, pv *Prev
 // written.
 func (r *run) adopt(ctx context.Context, inv *Invoice, st *State, key string, pv *Preview) (o Outcome, stored, done bool) {
 	var ref EntryRef
-	err := r.s.retry(ctx, func() (err error) {
+	err := r.s.ledger(ctx, func() (err error) {
 		ref, err = r.s.target.FindEntry(ctx, key)
 		return err
 	})
@@ -485,7 +485,7 @@ func (r *run) send(ctx context.Context, inv *Invoice, st *State, in *Intent) (o 
 	}
 	var ref EntryRef
 	attempt := 0
-	err := r.s.retry(ctx, func() (err error) {
+	err := r.s.ledger(ctx, func() (err error) {
 		if attempt++; attempt > 1 {
 			// The ledger may record an attempt until the commit window
 			// after it began: the intent says when the last one began.
@@ -543,7 +543,7 @@ var errStoreFailed = errors.New("invoicesync: state store failed")
 // the ledger may still record it, and the intent stays.
 func (r *run) resolveIntent(ctx context.Context, st *State) (found, open bool, err error) {
 	var ref EntryRef
-	err = r.s.retry(ctx, func() (err error) {
+	err = r.s.ledger(ctx, func() (err error) {
 		ref, err = r.s.target.FindEntry(ctx, st.Intent.Key)
 		return err
 	})
@@ -873,7 +873,7 @@ func (r *run) attachPending(ctx context.Context, inv *Invoice, ref EntryRef, doc
 
 // attachDocument attaches doc to the entry ref.
 func (r *run) attachDocument(ctx context.Context, inv *Invoice, ref EntryRef, doc *Document) error {
-	err := r.s.retry(ctx, func() error { return r.attach.Attach(ctx, ref, *doc) })
+	err := r.s.ledger(ctx, func() error { return r.attach.Attach(ctx, ref, *doc) })
 	if err == nil || ctx.Err() != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func (s *Syncer) begin(ctx context.Context, preview bool) (_ *run, err error) {
 			}
 		}()
 	}
-	chart, err := LoadChart(ctx, s.target)
+	chart, err := s.loadChart(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("invoicesync: reading the ledger's chart: %w", err)
 	}
@@ -272,6 +272,38 @@ func news(o Outcome) bool {
 		return true
 	}
 	return (o.Status == StateError || o.Status == StateWaiting) && (o.Status != o.Previous || o.Code != o.PreviousCode)
+}
+
+// ledger makes a call to the ledger, fn, through the one retry path (see
+// retry), each attempt waiting for the rate limiter (Config.Limiter) first:
+// every call the Syncer makes to the ledger goes through it.
+func (s *Syncer) ledger(ctx context.Context, fn func() error) error {
+	return s.retry(ctx, func() error {
+		if s.cfg.Limiter != nil {
+			if err := s.cfg.Limiter.Wait(ctx); err != nil {
+				return err
+			}
+		}
+		return fn()
+	})
+}
+
+// loadChart reads the ledger's chart as LoadChart does, each listing
+// through the retry path.
+func (s *Syncer) loadChart(ctx context.Context) (*Chart, error) {
+	var accounts []Account
+	var codes []VATCode
+	var journals []Journal
+	if err := s.ledger(ctx, func() (err error) { accounts, err = s.target.Accounts(ctx); return err }); err != nil {
+		return nil, fmt.Errorf("listing accounts: %w", err)
+	}
+	if err := s.ledger(ctx, func() (err error) { codes, err = s.target.VATCodes(ctx); return err }); err != nil {
+		return nil, fmt.Errorf("listing VAT codes: %w", err)
+	}
+	if err := s.ledger(ctx, func() (err error) { journals, err = s.target.Journals(ctx); return err }); err != nil {
+		return nil, fmt.Errorf("listing journals: %w", err)
+	}
+	return NewChart(accounts, codes, journals), nil
 }
 
 // retry calls fn until it succeeds, fails for good, or fails temporarily

@@ -246,11 +246,10 @@ func (r *Report) Outcome(id string) (Outcome, bool) {
 // for them.
 type Syncer struct {
 	source  InvoiceSource
-	target  LedgerTarget // rate limited when Config.Limiter is set
-	base    LedgerTarget // the target as given, for its optional interfaces
+	target  LedgerTarget // called through Syncer.ledger, which waits for Config.Limiter
 	mapping Mapping
 	store   StateStore
-	lister  PartnerLister // the target's, rate limited; nil when it cannot list
+	lister  PartnerLister // the target's; nil when it cannot list
 	cfg     Config
 	seed    maphash.Seed
 	locks   idLocks       // per invoice id
@@ -313,16 +312,10 @@ func NewSyncer(source InvoiceSource, target LedgerTarget, m *Mapping, store Stat
 		cfg.RetryDelay = 500 * time.Millisecond
 	}
 	s := &Syncer{source: source, mapping: *m, store: store, cfg: cfg, seed: maphash.MakeSeed()}
-	s.target, s.base = target, target
+	s.target = target
 	s.lister, _ = target.(PartnerLister)
 	if w, ok := target.(CommitWindower); ok {
 		s.window = w.CommitWindow()
-	}
-	if cfg.Limiter != nil {
-		s.target = &limitedTarget{LedgerTarget: target, lim: cfg.Limiter}
-		if s.lister != nil {
-			s.lister = &limitedLister{PartnerLister: s.lister, lim: cfg.Limiter}
-		}
 	}
 	return s, nil
 }
@@ -618,107 +611,8 @@ func (w *watermark) mark(seq int, cursor string) {
 	}
 }
 
-// limitedTarget waits for the rate limiter before every call to the ledger.
-type limitedTarget struct {
-	LedgerTarget
-	lim *rate.Limiter
-}
-
-func (t *limitedTarget) Accounts(ctx context.Context) ([]Account, error) {
-	if err := t.lim.Wait(ctx); err != nil {
-		return nil, err
-	}
-	return t.LedgerTarget.Accounts(ctx)
-}
-
-func (t *limitedTarget) VATCodes(ctx context.Context) ([]VATCode, error) {
-	if err := t.lim.Wait(ctx); err != nil {
-		return nil, err
-	}
-	return t.LedgerTarget.VATCodes(ctx)
-}
-
-func (t *limitedTarget) Journals(ctx context.Context) ([]Journal, error) {
-	if err := t.lim.Wait(ctx); err != nil {
-		return nil, err
-	}
-	return t.LedgerTarget.Journals(ctx)
-}
-
-func (t *limitedTarget) FindPartners(ctx context.Context, q PartnerQuery) ([]Partner, error) {
-	if err := t.lim.Wait(ctx); err != nil {
-		return nil, err
-	}
-	return t.LedgerTarget.FindPartners(ctx, q)
-}
-
-func (t *limitedTarget) CreatePartner(ctx context.Context, p Partner) (PartnerRef, error) {
-	if err := t.lim.Wait(ctx); err != nil {
-		return PartnerRef{}, err
-	}
-	return t.LedgerTarget.CreatePartner(ctx, p)
-}
-
-func (t *limitedTarget) PostEntry(ctx context.Context, e *Entry) (EntryRef, error) {
-	if err := t.lim.Wait(ctx); err != nil {
-		return EntryRef{}, err
-	}
-	return t.LedgerTarget.PostEntry(ctx, e)
-}
-
-func (t *limitedTarget) FindEntry(ctx context.Context, key string) (EntryRef, error) {
-	if err := t.lim.Wait(ctx); err != nil {
-		return EntryRef{}, err
-	}
-	return t.LedgerTarget.FindEntry(ctx, key)
-}
-
-// limitedLister waits for the rate limiter before listing partners.
-type limitedLister struct {
-	PartnerLister
-	lim *rate.Limiter
-}
-
-func (l *limitedLister) ListPartners(ctx context.Context, role PartnerRole) ([]Partner, error) {
-	if err := l.lim.Wait(ctx); err != nil {
-		return nil, err
-	}
-	return l.PartnerLister.ListPartners(ctx, role)
-}
-
-// SupportsDrafts passes the wrapped target's answer through.
-func (t *limitedTarget) SupportsDrafts() bool {
-	d, ok := t.LedgerTarget.(DraftPoster)
-	return ok && d.SupportsDrafts()
-}
-
-// attacher returns the target's Attacher, rate limited, or nil.
+// attacher returns the target's Attacher, or nil.
 func (s *Syncer) attacher() Attacher {
-	a, ok := s.base.(Attacher)
-	if !ok || s.cfg.Limiter == nil {
-		return a
-	}
-	return AttacherFunc(func(ctx context.Context, ref EntryRef, doc Document) error {
-		if err := s.wait(ctx); err != nil {
-			return err
-		}
-		return a.Attach(ctx, ref, doc)
-	})
-}
-
-// wait waits for the rate limiter, if any, before a call to an optional
-// interface of the target (the LedgerTarget methods wait in limitedTarget).
-func (s *Syncer) wait(ctx context.Context) error {
-	if s.cfg.Limiter == nil {
-		return nil
-	}
-	return s.cfg.Limiter.Wait(ctx)
-}
-
-// AttacherFunc adapts a function to an Attacher.
-type AttacherFunc func(ctx context.Context, ref EntryRef, doc Document) error
-
-// Attach calls f.
-func (f AttacherFunc) Attach(ctx context.Context, ref EntryRef, doc Document) error {
-	return f(ctx, ref, doc)
+	a, _ := s.target.(Attacher)
+	return a
 }

@@ -152,12 +152,9 @@ func (s *Syncer) findEntries(ctx context.Context, batch []MissingEntry) (map[str
 	for i, m := range batch {
 		keys[i] = m.Key
 	}
-	if f, ok := s.base.(EntryBatchFinder); ok {
+	if f, ok := s.target.(EntryBatchFinder); ok {
 		var found map[string]EntryRef
-		err := s.retry(ctx, func() (err error) {
-			if err := s.wait(ctx); err != nil {
-				return err
-			}
+		err := s.ledger(ctx, func() (err error) {
 			found, err = f.FindEntries(ctx, keys)
 			return err
 		})
@@ -169,7 +166,7 @@ func (s *Syncer) findEntries(ctx context.Context, batch []MissingEntry) (map[str
 	found := make(map[string]EntryRef, len(keys))
 	for _, k := range keys {
 		var ref EntryRef
-		err := s.retry(ctx, func() (err error) {
+		err := s.ledger(ctx, func() (err error) {
 			ref, err = s.target.FindEntry(ctx, k)
 			return err
 		})
