@@ -140,6 +140,57 @@ var (
 	ErrNotSupported = errors.New("invoicesync: not supported by this ledger")
 )
 
+// ledgerRefusals are the refusals the contract above lists: for each, the
+// sentinel an adapter wraps, the code the invoice gets and what a person
+// reads. After any of them the ledger recorded nothing.
+var ledgerRefusals = []struct {
+	err                 error
+	code                ErrorCode
+	message, resolution string
+}{
+	{ErrAccountNumberNotFound, CodeAccountNumberNotFound, "the ledger refused the entry: an account does not exist",
+		"create the account in the ledger, or change the account in the mapping or the invoicing tool"},
+	{ErrAccountNumberNotActive, CodeAccountNumberNotActive, "the ledger refused the entry: an account is not active",
+		"activate the account in the ledger, or change the account in the mapping or the invoicing tool"},
+	{ErrVATCodeNotFound, CodeVATCodeNotFound, "the ledger refused the entry: a VAT code does not exist or is not active",
+		"create or activate the VAT code in the ledger, or change the VAT mapping"},
+	{ErrPartnerNotFound, CodePartnerNotFound, "the customer or supplier linked to this invoice's party no longer exists in the ledger",
+		"restore the partner in the ledger, or unlink it (Syncer.UnlinkPartner) so that the next synchronization finds or creates it"},
+	{ErrMappingJournalNotFound, CodeMappingJournalNotFound, "the ledger refused the entry: the journal does not exist",
+		"create the journal in the ledger or map another one"},
+	{ErrUnbalanced, CodeAmountValidation, "the ledger says the entry does not balance",
+		"report this invoice to the invoicesync maintainers"},
+	{ErrNotSupported, CodeMappingInvalid, "the ledger does not support what the entry asks (drafts?)",
+		"check the mapping's draft option against the ledger's settings"},
+}
+
+// ledgerFailure is the one place a ledger's error becomes an invoice's
+// error: err came back from the ledger while doing something ("posting the
+// entry"), and next says what the next run does about a failure of the
+// accounting system. refused reports that the contract guarantees nothing
+// was recorded. Any other error is a failure of the accounting system
+// (CodeLedgerFailure), after which a PostEntry may or may not have been
+// recorded; its message says why it was not tried again (see retry).
+func ledgerFailure(doing, next string, err error) (se *SyncError, refused bool) {
+	for _, r := range ledgerRefusals {
+		if errors.Is(err, r.err) {
+			return &SyncError{Code: r.code, Message: r.message, Resolution: r.resolution, Err: err}, true
+		}
+	}
+	if code := Code(err); code != "" { // an adapter's own coded refusal
+		return &SyncError{Code: code, Message: "the ledger refused the entry while " + doing, Resolution: "see the error's code", Err: err}, false
+	}
+	msg := "the accounting system failed while " + doing
+	if why := retryReason(err); why != "" {
+		msg += " (" + why + ")"
+	}
+	resolution := next
+	if Retryable(err) {
+		resolution = "nothing to do if it passes: the next run tries again"
+	}
+	return &SyncError{Code: CodeLedgerFailure, Message: msg, Resolution: resolution, Err: err}, false
+}
+
 // Account is one account of the chart of accounts.
 type Account struct {
 	// Number is the account number as the ledger identifies it, e.g. "706000".

@@ -40,9 +40,9 @@ func (r *run) party(ctx context.Context, inv *Invoice) (*Party, error) {
 				Message:    "the " + who + " the invoice refers to does not exist in the invoicing tool",
 				Resolution: "check the invoice's " + who + " in the invoicing tool", Err: err}
 		}
-		return p, &SyncError{Code: CodeSourceFailure, Field: "ContactRef", Value: inv.ContactRef,
-			Message:    "the invoice's " + who + " could not be read from the invoicing tool",
-			Resolution: "check the connection to the invoicing tool; the next run tries again", Err: err}
+		se := sourceFailure("the invoice's "+who, err)
+		se.Field, se.Value = "ContactRef", inv.ContactRef
+		return p, se
 	})
 	if err != nil {
 		return nil, forInvoice(err, inv)
@@ -504,12 +504,15 @@ func (r *run) findPartners(ctx context.Context, q PartnerQuery) ([]Partner, erro
 	return found, nil
 }
 
+// partnerLedgerError turns a failure of the ledger while finding or
+// creating a partner into the invoice's error (see ledgerFailure).
 func (r *run) partnerLedgerError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return err
 	}
-	return &SyncError{Code: CodeLedgerFailure, Message: "the accounting system failed while finding or creating the partner",
-		Resolution: "the next run tries again; partners are searched before one is created, so none is created twice", Err: err}
+	se, _ := ledgerFailure("finding or creating the partner",
+		"the next run tries again; partners are searched before one is created, so none is created twice", err)
+	return se
 }
 
 // link remembers that party is ref in the ledger (not in a preview).

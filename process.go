@@ -66,7 +66,8 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 			if ctx.Err() != nil {
 				return Outcome{}, false
 			}
-			return r.stop(ctx, inv, &st, pv, r.ledgerError(inv, "checking whether an interrupted posting was recorded", err))
+			se, _ := r.ledgerError(inv, "checking whether an interrupted posting was recorded", err)
+			return r.stop(ctx, inv, &st, pv, se)
 		}
 		if open {
 			return r.awaitCommit(ctx, inv, &st, pv)
@@ -369,7 +370,8 @@ func (r *run) adopt(ctx context.Context, inv *Invoice, st *State, key string, pv
 	case err != nil && ctx.Err() != nil:
 		return Outcome{}, false, true
 	case err != nil:
-		o, stored = r.stop(ctx, inv, st, pv, r.ledgerError(inv, "checking whether the invoice's entry is in the ledger already", err))
+		se, _ := r.ledgerError(inv, "checking whether the invoice's entry is in the ledger already", err)
+		o, stored = r.stop(ctx, inv, st, pv, se)
 		return o, stored, true
 	}
 	var entry *Entry
@@ -504,10 +506,11 @@ func (r *run) send(ctx context.Context, inv *Invoice, st *State, in *Intent) (o 
 		if ctx.Err() != nil {
 			return Outcome{}, false, false // pending with its intent: the next run asks the ledger
 		}
-		if refused(err) {
+		se, refused := r.ledgerError(inv, "posting the entry", err)
+		if refused {
 			st.Intent = nil // the ledger's contract: nothing was recorded
 		}
-		o, stored = r.stop(ctx, inv, st, nil, r.ledgerError(inv, "posting the entry", err))
+		o, stored = r.stop(ctx, inv, st, nil, se)
 		return o, stored, false
 	}
 	r.confirm(st, in, ref)
@@ -519,18 +522,6 @@ func (r *run) send(ctx context.Context, inv *Invoice, st *State, in *Intent) (o 
 		}
 	}
 	return Outcome{}, true, true
-}
-
-// refused reports whether the ledger refused an entry in a way its contract
-// says recorded nothing.
-func refused(err error) bool {
-	for _, e := range []error{ErrUnbalanced, ErrNotSupported, ErrAccountNumberNotFound, ErrAccountNumberNotActive,
-		ErrVATCodeNotFound, ErrPartnerNotFound, ErrMappingJournalNotFound} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	return false
 }
 
 // errStoreFailed stops a retried call whose state could not be stored (the
@@ -752,49 +743,13 @@ func (r *run) skipReason(inv *Invoice, posted bool) string {
 // dateOf is t's calendar date in its own location, as a comparable string.
 func dateOf(t time.Time) string { return t.Format(time.DateOnly) }
 
-// ledgerError turns a ledger failure into the invoice's error.
-func (r *run) ledgerError(inv *Invoice, doing string, err error) *SyncError {
-	se := &SyncError{Code: Code(err), InvoiceID: inv.ID, InvoiceNumber: inv.Number, Err: err}
-	switch se.Code {
-	case CodeAccountNumberNotFound:
-		se.Message = "the ledger refused the entry: an account does not exist"
-		se.Resolution = "create the account in the ledger, or change the account in the mapping or the invoicing tool"
-	case CodeAccountNumberNotActive:
-		se.Message = "the ledger refused the entry: an account is not active"
-		se.Resolution = "activate the account in the ledger, or change the account in the mapping or the invoicing tool"
-	case CodeVATCodeNotFound:
-		se.Message = "the ledger refused the entry: a VAT code does not exist or is not active"
-		se.Resolution = "create or activate the VAT code in the ledger, or change the VAT mapping"
-	case CodePartnerNotFound:
-		se.Message = "the customer or supplier linked to this invoice's party no longer exists in the ledger"
-		se.Resolution = "restore the partner in the ledger, or unlink it (Syncer.UnlinkPartner) so that the next synchronization finds or creates it"
-	case CodeMappingJournalNotFound:
-		se.Message = "the ledger refused the entry: the journal does not exist"
-		se.Resolution = "create the journal in the ledger or map another one"
-	case "":
-		switch {
-		case errors.Is(err, ErrUnbalanced):
-			se.Code = CodeAmountValidation
-			se.Message = "the ledger says the entry does not balance"
-			se.Resolution = "report this invoice to the invoicesync maintainers"
-		case errors.Is(err, ErrNotSupported):
-			se.Code = CodeMappingInvalid
-			se.Message = "the ledger does not support what the entry asks (drafts?)"
-			se.Resolution = "check the mapping's draft option against the ledger's settings"
-		default:
-			se.Code = CodeLedgerFailure
-			se.Message = "the accounting system failed while " + doing
-			if Retryable(err) {
-				se.Resolution = "nothing to do if it passes: the next run tries again"
-			} else {
-				se.Resolution = "check the connection to the accounting system; the next run tries again, and asks the ledger whether the entry was recorded before posting, so nothing is posted twice"
-			}
-		}
-	default:
-		se.Message = "the ledger refused the entry while " + doing
-		se.Resolution = "see the error's code"
-	}
-	return se
+// ledgerError turns a failure of an entry's posting or lookup into the
+// invoice's error; refused: nothing was recorded (see ledgerFailure).
+func (r *run) ledgerError(inv *Invoice, doing string, err error) (se *SyncError, refused bool) {
+	se, refused = ledgerFailure(doing, "check the connection to the accounting system; the next run tries again, "+
+		"and asks the ledger whether the entry was recorded before posting, so nothing is posted twice", err)
+	se.InvoiceID, se.InvoiceNumber = inv.ID, inv.Number
+	return se, refused
 }
 
 // document returns the invoice's document to attach, or wait when the

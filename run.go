@@ -216,11 +216,7 @@ func (r *run) read(ctx context.Context, id string) (*Invoice, *SyncError, error)
 	if errors.Is(err, ErrNotFound) && st.Intent == nil && st.Synced == nil {
 		o = r.settled(stub, &st, StateSkipped, "the invoice is no longer in the invoicing tool", "")
 	} else {
-		o = r.failure(stub, &st, &SyncError{
-			Code: CodeSourceFailure, InvoiceID: id, InvoiceNumber: st.Number,
-			Message:    "the invoice could not be read from the invoicing tool",
-			Resolution: "check the connection to the invoicing tool; the next run tries again", Err: err,
-		})
+		o = r.failure(stub, &st, sourceFailure("the invoice", err))
 	}
 	if !r.save(ctx, &st, &o) {
 		return nil, nil, err
@@ -308,22 +304,59 @@ func (s *Syncer) loadChart(ctx context.Context) (*Chart, error) {
 
 // retry calls fn until it succeeds, fails for good, or fails temporarily
 // MaxAttempts times, waiting RetryDelay, then twice as long, in between.
+// A failure comes back as a *retryStop around fn's last error, saying why
+// the retries stopped.
 func (s *Syncer) retry(ctx context.Context, fn func() error) error {
 	delay := s.cfg.RetryDelay
 	for attempt := 1; ; attempt++ {
 		err := fn()
-		if err == nil || !Retryable(err) || attempt >= s.cfg.MaxAttempts {
-			return err
+		switch {
+		case err == nil:
+			return nil
+		case ctx.Err() != nil:
+			return &retryStop{err: err, attempts: attempt, reason: "the run ended"}
+		case !Retryable(err):
+			return &retryStop{err: err, attempts: attempt, reason: "the failure is not marked temporary"}
+		case attempt >= s.cfg.MaxAttempts:
+			return &retryStop{err: err, attempts: attempt, reason: fmt.Sprintf("failed temporarily %d times", attempt)}
 		}
 		t := time.NewTimer(delay)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return err
+			return &retryStop{err: err, attempts: attempt, reason: "the run ended"}
 		case <-t.C:
 		}
 		delay *= 2
 	}
+}
+
+// retryStop is a call's last error and why the retry path stopped trying it
+// (like a client's "should retry" answering with its reason). It is
+// transparent to errors.Is and errors.As.
+type retryStop struct {
+	err      error
+	attempts int
+	reason   string
+}
+
+func (e *retryStop) Error() string { return e.err.Error() }
+func (e *retryStop) Unwrap() error { return e.err }
+
+// retryReason says why the retry path stopped trying the call that failed
+// with err, for a message: "" when err did not come through it.
+func retryReason(err error) string {
+	var rs *retryStop
+	if !errors.As(err, &rs) {
+		return ""
+	}
+	if rs.attempts > 1 && rs.reason != fmt.Sprintf("failed temporarily %d times", rs.attempts) {
+		return fmt.Sprintf("tried %d times, then stopped: %s", rs.attempts, rs.reason)
+	}
+	if rs.attempts > 1 {
+		return rs.reason
+	}
+	return "not tried again: " + rs.reason
 }
 
 // flight shares the result of one call per key among the invoices of a run

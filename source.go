@@ -71,6 +71,20 @@ type AttachmentFetcher interface {
 	FetchAttachment(ctx context.Context, invoiceID string, ref AttachmentRef) (Document, error)
 }
 
+// sourceFailure is the one place a failure of the invoicing tool becomes an
+// invoice's error: what ("the invoice", "the invoice's customer") could not
+// be read, and why it was not tried again (see retry). An invoice the
+// source found but could not read is not a failure of the tool: see
+// unreadable.
+func sourceFailure(what string, err error) *SyncError {
+	msg := what + " could not be read from the invoicing tool"
+	if why := retryReason(err); why != "" {
+		msg += " (" + why + ")"
+	}
+	return &SyncError{Code: CodeSourceFailure, Message: msg,
+		Resolution: "check the connection to the invoicing tool; the next run tries again", Err: err}
+}
+
 // unreadable returns the error of an invoice the source found but could not
 // read (see InvoiceSource): err wraps a permanent *SyncError and inv has an
 // ID. It returns nil for any other error, which is about the source itself.

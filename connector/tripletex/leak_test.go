@@ -285,7 +285,7 @@ func TestEchoedAuthorizationNeverLeaks(t *testing.T) {
 		"400 Bad Request\r\nPOST /v2/ledger/voucher HTTP/1.1\r\nauthorization: [REDACTED]\r\nUser-Agent: invoicesync-tripletex\r\n",
 		"<html><body><h1>502</h1><p>AUTHORIZATION: [REDACTED]</p><p>token [REDACTED]</p></body></html>",
 	}, logged)
-	const prefix = "ERROR_SYNC_INVOICE_LEDGER_FAILURE: invoice %[1]s: the accounting system failed while posting the entry: " +
+	const prefix = "ERROR_SYNC_INVOICE_LEDGER_FAILURE: invoice %[1]s: the accounting system failed while posting the entry (not tried again: the failure is not marked temporary): " +
 		"tripletex: posting voucher %[1]s: POST http://127.0.0.1:PORT/v2/ledger/voucher?sendToLedger=true: "
 	msgs := make([]string, 0, len(report.Outcomes))
 	for _, o := range report.Outcomes {
