@@ -454,7 +454,7 @@ func newParser(direction, company string) (*einvoice.Parser, error) {
 // and it lacks, and checks the mapping against what it then declares.
 func openJournal(ctx context.Context, f plaintext.Format, path string, m *invoicesync.Mapping, lists chartLists) (*plaintext.Ledger, error) {
 	chart := &plaintext.Chart{
-		Accounts: plaintext.NameAccounts(lists.accounts, rootsOf(m, lists.codes)),
+		Accounts: plaintext.NameAccounts(lists.accounts, plaintext.RootsFor(m, lists.codes)),
 		VATCodes: lists.codes, Journals: lists.journals,
 	}
 	if m.LedgerCurrency != "" {
@@ -473,58 +473,6 @@ func openJournal(ctx context.Context, f plaintext.Format, path string, m *invoic
 		return nil, fmt.Errorf("the mapping does not fit %s: %v", path, err)
 	}
 	return l, nil
-}
-
-// rootsOf names the top-level account of each account of a chart from its
-// use in the mapping and VAT codes: customers, deductible VAT and customer
-// prepayments … are Assets; suppliers, VAT collected or due, advances
-// received are Liabilities; sales, discounts received and gains Income;
-// purchases, discounts granted and losses Expenses. An account the mapping
-// does not use is Equity.
-func rootsOf(m *invoicesync.Mapping, codes []invoicesync.VATCode) func(invoicesync.Account) string {
-	roots := make(map[string]string)
-	set := func(root string, numbers ...string) {
-		for _, n := range numbers {
-			if _, done := roots[n]; n != "" && !done {
-				roots[n] = root
-			}
-		}
-	}
-	a := m.Accounts
-	set("Assets", a.CustomerCollective, a.SupplierPrepayment)
-	set("Liabilities", a.SupplierCollective, a.CustomerPrepayment)
-	set("Income", a.SalesDefault, a.SalesCharge, a.CreditRounding, a.ExchangeGain, a.PurchaseDiscount)
-	set("Expenses", a.PurchaseDefault, a.PurchaseCharge, a.DebitRounding, a.ExchangeLoss, a.SalesDiscount)
-	for _, r := range m.AccountRules {
-		if r.Direction == invoicesync.Purchase {
-			set("Expenses", r.Account)
-		} else {
-			set("Income", r.Account)
-		}
-	}
-	for _, rules := range []struct {
-		vat  string
-		list []invoicesync.VATRule
-	}{{"Liabilities", m.SalesVAT}, {"Assets", m.PurchaseVAT}} {
-		for _, r := range rules.list {
-			set(rules.vat, r.Account)
-			set("Liabilities", r.DueAccount)
-		}
-	}
-	for _, c := range codes {
-		if c.Direction == invoicesync.Purchase {
-			set("Assets", c.Account)
-		} else {
-			set("Liabilities", c.Account)
-		}
-		set("Liabilities", c.DueAccount)
-	}
-	return func(acc invoicesync.Account) string {
-		if r, ok := roots[acc.Number]; ok {
-			return r
-		}
-		return "Equity"
-	}
 }
 
 // noInvoiceFile is the message for a folder PATH without e-invoice files.

@@ -392,12 +392,23 @@ func written(d decimal.Decimal) string {
 	return d.StringFixed(max(0, -d.Exponent()))
 }
 
-// clip shortens a value quoted in a message.
+// clip shortens a value quoted in a message: a value longer than 40 bytes
+// is cut to its longest prefix of at most 40 bytes that ends on a rune
+// boundary (an invalid byte counts as one rune, as in a range loop), so the
+// cut never splits a UTF-8 sequence, and "…" is appended.
 func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
+	const most = 40
+	if len(s) <= most {
+		return s
 	}
-	return s
+	cut := 0
+	for i := range s {
+		if i > most {
+			break
+		}
+		cut = i
+	}
+	return s[:cut] + "…"
 }
 
 // isoDate reads an xsd:date (UBL): YYYY-MM-DD, optionally with a time zone,

@@ -336,7 +336,7 @@ func TestSessionRenewedOnExpiryAndOnOne401(t *testing.T) {
 	assert.Equal(t, int32(2), created.Load())
 
 	// Expiry: a day later the token is renewed before use, without a 401.
-	clock.advance(25 * time.Hour)
+	clock.Advance(25 * time.Hour)
 	_, err = c.Do(ctx, get)
 	require.NoError(t, w.err(err))
 	assert.Equal(t, int32(3), created.Load())

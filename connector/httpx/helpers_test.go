@@ -2,7 +2,6 @@ package httpx_test
 
 import (
 	"bytes"
-	"context"
 	"log/slog"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/invoicesync/invoicesync/connector/httpx"
+	"github.com/invoicesync/invoicesync/connector/httpx/httpxtest"
 )
 
 // The secrets every test uses. No log line and no error string of any test
@@ -88,55 +88,14 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	return l.w.logs.Write(p)
 }
 
-// fakeClock never sleeps: Sleep records the duration and moves the time on.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	sleeps []time.Duration
-	// onSleep, when set, runs at each Sleep before it returns (e.g. to
-	// cancel the context).
-	onSleep func()
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	c.mu.Lock()
-	if d > 0 {
-		c.sleeps = append(c.sleeps, d)
-		c.now = c.now.Add(d)
-	}
-	f := c.onSleep
-	c.mu.Unlock()
-	if f != nil && d > 0 {
-		f()
-	}
-	return ctx.Err()
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func (c *fakeClock) slept() []time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]time.Duration(nil), c.sleeps...)
+// newFakeClock returns the tests' clock, at 21 November 2026, 09:00 UTC.
+func newFakeClock() *httpxtest.Clock {
+	return httpxtest.NewClock(time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC))
 }
 
 // options returns client options logging to w, on clock, with no jitter
 // (the backoff waits exactly half its exponential step).
-func options(w *watch, clock *fakeClock, base string) httpx.Options {
+func options(w *watch, clock *httpxtest.Clock, base string) httpx.Options {
 	return httpx.Options{BaseURL: base, Tenant: "acme", Logger: w.logger, Clock: clock, Jitter: func() float64 { return 0 }}
 }
 

@@ -75,7 +75,7 @@ func TestRetryAfterOn429WaitsOnTheClock(t *testing.T) {
 	resp, err := c.Do(context.Background(), &httpx.Request{Method: http.MethodPost, Path: "/vouchers", Body: []byte(`{"n":1}`)})
 	require.NoError(t, w.err(err))
 	assert.Equal(t, 200, resp.Status)
-	assert.Equal(t, []time.Duration{2 * time.Second}, clock.slept(), "waits exactly what Retry-After asks, on the injected clock")
+	assert.Equal(t, []time.Duration{2 * time.Second}, clock.Slept(), "waits exactly what Retry-After asks, on the injected clock")
 	hits, created := s.count()
 	assert.Equal(t, 2, hits)
 	assert.Equal(t, 1, created)
@@ -92,7 +92,7 @@ func TestRetryAfterAsHTTPDate(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.Do(context.Background(), &httpx.Request{Method: http.MethodGet, Path: "/accounts"})
 	require.NoError(t, w.err(err))
-	assert.Equal(t, []time.Duration{90 * time.Second}, clock.slept())
+	assert.Equal(t, []time.Duration{90 * time.Second}, clock.Slept())
 }
 
 func Test503Then200PostsOnce(t *testing.T) {
@@ -113,7 +113,7 @@ func Test503Then200PostsOnce(t *testing.T) {
 	assert.Equal(t, 1, created, "one voucher created")
 	assert.Equal(t, []string{"inv-42@v1", "inv-42@v1"}, s.keys, "both attempts carry the key")
 	// No Retry-After: the backoff's first step, RetryWaitMin, with zero jitter is half of it.
-	assert.Equal(t, []time.Duration{httpx.DefaultRetryWaitMin / 2}, clock.slept())
+	assert.Equal(t, []time.Duration{httpx.DefaultRetryWaitMin / 2}, clock.Slept())
 }
 
 func Test500OnPostWithoutKeyIsNotRetried(t *testing.T) {
@@ -135,7 +135,7 @@ func Test500OnPostWithoutKeyIsNotRetried(t *testing.T) {
 	assert.False(t, errors.Is(err, invoicesync.ErrTemporary))
 	hits, _ := s.count()
 	assert.Equal(t, 1, hits, "not retried")
-	assert.Empty(t, clock.slept())
+	assert.Empty(t, clock.Slept())
 	assert.Equal(t, "POST "+srv.URL+"/vouchers: 500 Internal Server Error: code EInternal Server Error: try later", err.Error())
 }
 
@@ -153,7 +153,7 @@ func Test500OnGetIsRetriedThenRetryable(t *testing.T) {
 	require.Error(t, w.err(err))
 	hits, _ := s.count()
 	assert.Equal(t, 4, hits, "one attempt and three retries")
-	assert.Equal(t, []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second}, clock.slept(), "exponential backoff, zero jitter")
+	assert.Equal(t, []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second}, clock.Slept(), "exponential backoff, zero jitter")
 	assert.True(t, invoicesync.Retryable(err), "a GET may be tried again later")
 	assert.ErrorIs(t, err, invoicesync.ErrTemporary)
 }
@@ -170,7 +170,7 @@ func TestJitterStaysWithinTheStep(t *testing.T) {
 	_, err = c.Do(context.Background(), &httpx.Request{Method: http.MethodDelete, Path: "/x"})
 	require.NoError(t, w.err(err))
 	// Steps 500 ms and 1 s: half of each plus half of the other half.
-	assert.Equal(t, []time.Duration{375 * time.Millisecond, 750 * time.Millisecond}, clock.slept())
+	assert.Equal(t, []time.Duration{375 * time.Millisecond, 750 * time.Millisecond}, clock.Slept())
 }
 
 func TestNoRetryAfterCancel(t *testing.T) {
@@ -180,7 +180,7 @@ func TestNoRetryAfterCancel(t *testing.T) {
 	defer srv.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	clock.onSleep = cancel // the caller gives up while the client waits
+	clock.OnSleep(cancel) // the caller gives up while the client waits
 	c, err := httpx.New(options(w, clock, srv.URL))
 	require.NoError(t, err)
 
@@ -208,7 +208,7 @@ func TestLongRetryAfterEndsTheRetries(t *testing.T) {
 	require.ErrorAs(t, w.err(err), &ae)
 	assert.Equal(t, time.Hour, ae.RetryAfter)
 	assert.True(t, ae.Retryable())
-	assert.Empty(t, clock.slept(), "an hour is beyond MaxRetryAfter: the caller is told instead")
+	assert.Empty(t, clock.Slept(), "an hour is beyond MaxRetryAfter: the caller is told instead")
 	assert.Contains(t, err.Error(), "(retry after 1h0m0s)")
 }
 
@@ -228,7 +228,7 @@ func TestConnectionRefusedIsRetriedEvenForPost(t *testing.T) {
 	require.ErrorAs(t, w.err(err), &te)
 	assert.True(t, te.NotSent)
 	assert.True(t, invoicesync.Retryable(err), "the request never left: safe to try again")
-	assert.Len(t, clock.slept(), 2, "two retries")
+	assert.Len(t, clock.Slept(), 2, "two retries")
 }
 
 func TestRateLimitPerHostAndTenant(t *testing.T) {
@@ -251,9 +251,9 @@ func TestRateLimitPerHostAndTenant(t *testing.T) {
 		_, err := c.Do(ctx, get)
 		require.NoError(t, w.err(err))
 	}
-	assert.Empty(t, clock.slept(), "each tenant's first request passes at once")
+	assert.Empty(t, clock.Slept(), "each tenant's first request passes at once")
 	_, err := a2.Do(ctx, get)
 	require.NoError(t, w.err(err))
-	assert.Equal(t, []time.Duration{2 * time.Second}, clock.slept(), "acme's second request (another client, same bucket) waits its turn")
+	assert.Equal(t, []time.Duration{2 * time.Second}, clock.Slept(), "acme's second request (another client, same bucket) waits its turn")
 	assert.Equal(t, int32(3), hits.Load())
 }

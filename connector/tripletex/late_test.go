@@ -13,6 +13,7 @@ import (
 
 	"github.com/invoicesync/invoicesync"
 	"github.com/invoicesync/invoicesync/connector/httpx"
+	"github.com/invoicesync/invoicesync/connector/httpx/httpxtest"
 	"github.com/invoicesync/invoicesync/connector/memory"
 	"github.com/invoicesync/invoicesync/connector/tripletex"
 	"github.com/invoicesync/invoicesync/connector/tripletex/tripletextest"
@@ -38,12 +39,12 @@ type syncRig struct {
 	source *memory.Source
 	store  invoicesync.StateStore
 	syncer *invoicesync.Syncer
-	clock  *fakeClock
+	clock  *httpxtest.Clock
 }
 
 // newSyncRig makes a rig whose adapter has Options.CommitWindow window.
 func newSyncRig(t *testing.T, window time.Duration) *syncRig {
-	r := &syncRig{t: t, clock: &fakeClock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}}
+	r := &syncRig{t: t, clock: httpxtest.NewClock(time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC))}
 	r.srv = tripletextest.NewServer(tripletextest.Options{Now: r.clock.Now})
 	t.Cleanup(r.srv.Close)
 	demo := r.srv.SeedDemo()
@@ -114,12 +115,6 @@ func (r *syncRig) state() invoicesync.State {
 	st, err := r.store.Get(context.Background(), "inv-1")
 	require.NoError(r.t, err)
 	return st
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 // voucherPosts counts the POST /ledger/voucher requests the fake received.
@@ -239,7 +234,7 @@ func TestLateCommitIsNotPostedTwice(t *testing.T) {
 	assert.Equal(t, 1, r.srv.HeldLate())
 	assert.Empty(t, r.srv.Vouchers())
 
-	r.clock.advance(time.Minute)
+	r.clock.Advance(time.Minute)
 	r.srv.ResetRequests()
 	o = r.run()
 	assert.Equal(t, invoicesync.StatePending, o.Status)
@@ -257,7 +252,7 @@ func TestLateCommitIsNotPostedTwice(t *testing.T) {
 	require.NotNil(t, r.state().Intent)
 
 	assert.Equal(t, 1, r.srv.ReleaseLate(), "Tripletex finishes the first request")
-	r.clock.advance(time.Minute)
+	r.clock.Advance(time.Minute)
 	o = r.run()
 	assert.Equal(t, invoicesync.StateSynchronized, o.Status, o.Message)
 	assert.Equal(t, invoicesync.ActionRecovered, o.Action)
@@ -278,14 +273,14 @@ func TestLateCommitThenEdited(t *testing.T) {
 	first := r.state().Intent.Key
 
 	r.source.Put(nokSale("2000.00")) // 2,500.00 gross
-	r.clock.advance(time.Minute)
+	r.clock.Advance(time.Minute)
 	o = r.run()
 	assert.Equal(t, invoicesync.StatePending, o.Status, o.Message)
 	assert.Equal(t, 1, voucherPosts(r.srv), "nothing posted inside the window")
 	assert.Empty(t, r.srv.Vouchers())
 
 	assert.Equal(t, 1, r.srv.ReleaseLate())
-	r.clock.advance(time.Minute)
+	r.clock.Advance(time.Minute)
 	o = r.run()
 	assert.Equal(t, invoicesync.StateSynchronized, o.Status, o.Message)
 	assert.Equal(t, invoicesync.ActionReposted, o.Action)
@@ -308,10 +303,10 @@ func lateSequence(t *testing.T, window time.Duration) bool {
 	r.source.Put(nokSale("1000.00"))
 	r.srv.CommitLate(http.MethodPost, "/ledger/voucher", 1)
 	r.run()
-	r.clock.advance(time.Minute)
+	r.clock.Advance(time.Minute)
 	r.run()
 	require.Equal(t, 1, r.srv.ReleaseLate())
-	r.clock.advance(time.Minute)
+	r.clock.Advance(time.Minute)
 	_, err := r.syncer.Run(context.Background()) // without a window, inv-1 is settled already: nothing to do
 	require.NoError(t, err)
 	st := r.state()

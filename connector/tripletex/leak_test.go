@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/invoicesync/invoicesync"
+	"github.com/invoicesync/invoicesync/connector/httpx/httpxtest"
 	"github.com/invoicesync/invoicesync/connector/memory"
 	"github.com/invoicesync/invoicesync/connector/tripletex"
 	"github.com/invoicesync/invoicesync/connector/tripletex/tripletextest"
@@ -187,7 +188,7 @@ func TestEchoedAuthorizationNeverLeaks(t *testing.T) {
 		t.Skip("writes SQLite files; skipped with -short")
 	}
 	ctx := context.Background()
-	clock := &fakeClock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
+	clock := httpxtest.NewClock(time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC))
 	srv := tripletextest.NewServer(tripletextest.Options{Now: clock.Now})
 	t.Cleanup(srv.Close)
 	demo := srv.SeedDemo()

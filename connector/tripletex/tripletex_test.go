@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/invoicesync/invoicesync"
+	"github.com/invoicesync/invoicesync/connector/httpx/httpxtest"
 	"github.com/invoicesync/invoicesync/connector/tripletex"
 	"github.com/invoicesync/invoicesync/connector/tripletex/tripletextest"
 )
@@ -33,14 +34,14 @@ type fixture struct {
 	srv    *tripletextest.Server
 	demo   tripletextest.Demo
 	ledger *tripletex.Ledger
-	clock  *fakeClock
+	clock  *httpxtest.Clock
 	mu     sync.Mutex
 	logs   bytes.Buffer
 	errs   []string
 }
 
 func newFixture(t *testing.T) *fixture {
-	f := &fixture{t: t, clock: &fakeClock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}}
+	f := &fixture{t: t, clock: httpxtest.NewClock(time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC))}
 	f.srv = tripletextest.NewServer(tripletextest.Options{Now: f.clock.Now})
 	t.Cleanup(f.srv.Close)
 	f.demo = f.srv.SeedDemo()
@@ -94,29 +95,6 @@ func (f *fixture) checkSecrets() {
 			assert.NotContains(f.t, e, s, "an error string holds a secret")
 		}
 	}
-}
-
-// fakeClock never sleeps.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	sleeps []time.Duration
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	c.mu.Lock()
-	if d > 0 {
-		c.sleeps = append(c.sleeps, d)
-		c.now = c.now.Add(d)
-	}
-	c.mu.Unlock()
-	return ctx.Err()
 }
 
 func (f *fixture) customer(name string) invoicesync.PartnerRef {
@@ -431,7 +409,7 @@ func TestRateLimitedPostWaitsRetryAfter(t *testing.T) {
 	f.srv.Fail(http.MethodPost, "/ledger/voucher", http.StatusTooManyRequests, http.Header{"Retry-After": {"2"}}, 1)
 	_, err := f.ledger.PostEntry(context.Background(), e)
 	require.NoError(t, f.err(err))
-	assert.Equal(t, []time.Duration{2 * time.Second}, f.clock.sleeps)
+	assert.Equal(t, []time.Duration{2 * time.Second}, f.clock.Slept())
 	assert.Len(t, f.voucherPosts(), 2, "refused once, then posted")
 	assert.Len(t, f.srv.Vouchers(), 1)
 }
@@ -464,9 +442,7 @@ func TestSessionRenewedOn401AndAtExpiry(t *testing.T) {
 	require.NoError(t, f.err(err))
 	assert.Equal(t, 2, sessions(), "one 401, one new session")
 
-	f.clock.mu.Lock()
-	f.clock.now = f.clock.now.Add(48 * time.Hour)
-	f.clock.mu.Unlock()
+	f.clock.Advance(48 * time.Hour)
 	_, err = f.ledger.Accounts(ctx)
 	require.NoError(t, f.err(err))
 	assert.Equal(t, 3, sessions(), "an expired session is replaced before use")

@@ -188,10 +188,8 @@ func (s *Server) AddVoucherType(name string) int64 {
 	if name == "" {
 		panic("tripletextest: AddVoucherType: empty name")
 	}
-	for _, t := range s.voucherTypes {
-		if t.name == name {
-			panic(fmt.Sprintf("tripletextest: AddVoucherType: voucher type %q exists already", name))
-		}
+	if find(s.voucherTypes, func(t *voucherType) bool { return t.name == name }) != nil {
+		panic(fmt.Sprintf("tripletextest: AddVoucherType: voucher type %q exists already", name))
 	}
 	t := &voucherType{id: s.newID(), name: name}
 	s.voucherTypes = append(s.voucherTypes, t)
@@ -242,85 +240,49 @@ func (s *Server) addCountry(alpha2, alpha3, numeric, name string) int64 {
 
 // Lookups; the caller holds s.mu.
 
-func (s *Server) accountByID(id int64) *account {
-	for _, a := range s.accounts {
-		if a.id == id {
-			return a
-		}
+// find returns the first element of list that match accepts, nil when none
+// does.
+func find[T any](list []*T, match func(*T) bool) *T {
+	if i := slices.IndexFunc(list, match); i >= 0 {
+		return list[i]
 	}
 	return nil
+}
+
+func (s *Server) accountByID(id int64) *account {
+	return find(s.accounts, func(a *account) bool { return a.id == id })
 }
 
 func (s *Server) accountByNumber(n int) *account {
-	for _, a := range s.accounts {
-		if a.number == n {
-			return a
-		}
-	}
-	return nil
+	return find(s.accounts, func(a *account) bool { return a.number == n })
 }
 
 func (s *Server) vatTypeByID(id int64) *vatType {
-	for _, v := range s.vatTypes {
-		if v.id == id {
-			return v
-		}
-	}
-	return nil
+	return find(s.vatTypes, func(v *vatType) bool { return v.id == id })
 }
 
 func (s *Server) vatTypeByNumber(n string) *vatType {
-	for _, v := range s.vatTypes {
-		if v.number == n {
-			return v
-		}
-	}
-	return nil
+	return find(s.vatTypes, func(v *vatType) bool { return v.number == n })
 }
 
 func (s *Server) voucherTypeByID(id int64) *voucherType {
-	for _, t := range s.voucherTypes {
-		if t.id == id {
-			return t
-		}
-	}
-	return nil
+	return find(s.voucherTypes, func(t *voucherType) bool { return t.id == id })
 }
 
 func (s *Server) currencyByID(id int64) *currency {
-	for _, c := range s.currencies {
-		if c.id == id {
-			return c
-		}
-	}
-	return nil
+	return find(s.currencies, func(c *currency) bool { return c.id == id })
 }
 
 func (s *Server) currencyByCode(code string) *currency {
-	for _, c := range s.currencies {
-		if c.code == code {
-			return c
-		}
-	}
-	return nil
+	return find(s.currencies, func(c *currency) bool { return c.code == code })
 }
 
 func (s *Server) countryByID(id int64) *country {
-	for _, c := range s.countries {
-		if c.id == id {
-			return c
-		}
-	}
-	return nil
+	return find(s.countries, func(c *country) bool { return c.id == id })
 }
 
 func (s *Server) countryByCode(code string) *country {
-	for _, c := range s.countries {
-		if c.alpha2 == code {
-			return c
-		}
-	}
-	return nil
+	return find(s.countries, func(c *country) bool { return c.alpha2 == code })
 }
 
 // JSON views.

@@ -25,91 +25,67 @@ type Address struct {
 	Country string
 }
 
-// Customer is a customer as the server stores it.
-type Customer struct {
-	// ID is the customer's id; ignored by AddCustomer.
+// Partner is a customer or a supplier as the server stores it; AddCustomer
+// and Customers use it for customers, AddSupplier and Suppliers for
+// suppliers.
+type Partner struct {
+	// ID is the partner's id; ignored by AddCustomer and AddSupplier.
 	ID int64
-	// Version is the object's version, 0 for a new one; ignored by AddCustomer.
+	// Version is the object's version, 0 for a new one; ignored by
+	// AddCustomer and AddSupplier.
 	Version int
-	// Name is the customer's name; required.
+	// Name is the partner's name; required.
 	Name string
 	// OrganizationNumber is the company registration number (organizationNumber).
 	OrganizationNumber string
-	// CustomerNumber is the customer number; AddCustomer and POST /customer
-	// assign the next one from FirstPartnerNumber when it is 0.
+	// CustomerNumber is the customer number of a customer, which AddCustomer
+	// and POST /customer assign the next one from FirstPartnerNumber when it
+	// is 0; of a supplier, its customer number when it is a customer too.
 	CustomerNumber int
-	// SupplierNumber is the customer's supplier number, when it is a supplier too.
+	// SupplierNumber is the supplier number of a supplier, which AddSupplier
+	// and POST /supplier assign the next one from FirstPartnerNumber when it
+	// is 0; of a customer, its supplier number when it is a supplier too.
 	SupplierNumber int
-	// IsSupplier says the customer is also a supplier.
+	// IsCustomer says a supplier is also a customer; always true for a
+	// customer (AddCustomer ignores it).
+	IsCustomer bool
+	// IsSupplier says a customer is also a supplier; always true for a
+	// supplier (AddSupplier ignores it).
 	IsSupplier bool
-	// IsInactive marks an inactive customer.
+	// IsInactive marks an inactive partner.
 	IsInactive bool
 	// IsPrivateIndividual marks a person rather than a company.
 	IsPrivateIndividual bool
-	// Email is the customer's e-mail address.
+	// Email is the partner's e-mail address.
 	Email string
-	// InvoiceEmail is the address invoices are sent to.
+	// InvoiceEmail is the address invoices are sent to (of a customer) or
+	// the supplier's address for invoices.
 	InvoiceEmail string
 	// OverdueNoticeEmail is the address overdue notices are sent to.
 	OverdueNoticeEmail string
-	// PhoneNumber is the customer's phone number.
+	// PhoneNumber is the partner's phone number.
 	PhoneNumber string
-	// PhoneNumberMobile is the customer's mobile phone number.
+	// PhoneNumberMobile is the partner's mobile phone number.
 	PhoneNumberMobile string
 	// Description is a free text.
 	Description string
-	// Language is NO, EN or SV; NO when empty.
+	// Language is a customer's language, NO, EN or SV; NO when empty. A
+	// supplier has none: AddSupplier ignores it.
 	Language string
 	// PostalAddress is the postal address.
 	PostalAddress Address
 	// PhysicalAddress is the visiting address.
 	PhysicalAddress Address
-	// Currency is the code of the customer's preferred currency; the company
+	// Currency is the code of the partner's preferred currency; the company
 	// currency when empty.
 	Currency string
 }
 
+// Customer is a customer as the server stores it.
+type Customer = Partner
+
 // Supplier is a supplier as the server stores it.
-type Supplier struct {
-	// ID is the supplier's id; ignored by AddSupplier.
-	ID int64
-	// Version is the object's version, 0 for a new one; ignored by AddSupplier.
-	Version int
-	// Name is the supplier's name; required.
-	Name string
-	// OrganizationNumber is the company registration number (organizationNumber).
-	OrganizationNumber string
-	// SupplierNumber is the supplier number; AddSupplier and POST /supplier
-	// assign the next one from FirstPartnerNumber when it is 0.
-	SupplierNumber int
-	// CustomerNumber is the supplier's customer number, when it is a customer too.
-	CustomerNumber int
-	// IsCustomer says the supplier is also a customer.
-	IsCustomer bool
-	// IsInactive marks an inactive supplier.
-	IsInactive bool
-	// IsPrivateIndividual marks a person rather than a company.
-	IsPrivateIndividual bool
-	// Email is the supplier's e-mail address.
-	Email string
-	// InvoiceEmail is the supplier's address for invoices.
-	InvoiceEmail string
-	// OverdueNoticeEmail is the address overdue notices are sent to.
-	OverdueNoticeEmail string
-	// PhoneNumber is the supplier's phone number.
-	PhoneNumber string
-	// PhoneNumberMobile is the supplier's mobile phone number.
-	PhoneNumberMobile string
-	// Description is a free text.
-	Description string
-	// PostalAddress is the postal address.
-	PostalAddress Address
-	// PhysicalAddress is the visiting address.
-	PhysicalAddress Address
-	// Currency is the code of the supplier's preferred currency; the company
-	// currency when empty.
-	Currency string
-}
+type Supplier = Partner
 
 type partyKind int
 
@@ -175,40 +151,26 @@ func (p *party) number(k partyKind) int {
 }
 
 func (s *Server) partyByID(k partyKind, id int64) *party {
-	for _, p := range *s.parties(k) {
-		if p.id == id {
-			return p
-		}
-	}
-	return nil
+	return find(*s.parties(k), func(p *party) bool { return p.id == id })
 }
 
 // AddCustomer stores a customer, as POST /customer would, and returns its
 // id. It panics when the customer is invalid (no name, a customer number in
 // use, an unknown country or currency code, ...): a mistake in the test.
-func (s *Server) AddCustomer(c Customer) int64 {
-	p := &party{
-		name: c.Name, orgNumber: c.OrganizationNumber, customerNumber: c.CustomerNumber, supplierNumber: c.SupplierNumber,
-		isCustomer: true, isSupplier: c.IsSupplier, isInactive: c.IsInactive, isPrivate: c.IsPrivateIndividual,
-		email: c.Email, invoiceEmail: c.InvoiceEmail, overdueEmail: c.OverdueNoticeEmail,
-		phone: c.PhoneNumber, mobile: c.PhoneNumberMobile, description: c.Description, language: c.Language,
-	}
-	return s.seedParty(customerKind, p, c.PostalAddress, c.PhysicalAddress, c.Currency)
-}
+func (s *Server) AddCustomer(c Customer) int64 { return s.seedParty(customerKind, c) }
 
 // AddSupplier stores a supplier, as POST /supplier would, and returns its
 // id. It panics when the supplier is invalid, as AddCustomer does.
-func (s *Server) AddSupplier(sup Supplier) int64 {
-	p := &party{
-		name: sup.Name, orgNumber: sup.OrganizationNumber, supplierNumber: sup.SupplierNumber, customerNumber: sup.CustomerNumber,
-		isSupplier: true, isCustomer: sup.IsCustomer, isInactive: sup.IsInactive, isPrivate: sup.IsPrivateIndividual,
-		email: sup.Email, invoiceEmail: sup.InvoiceEmail, overdueEmail: sup.OverdueNoticeEmail,
-		phone: sup.PhoneNumber, mobile: sup.PhoneNumberMobile, description: sup.Description,
-	}
-	return s.seedParty(supplierKind, p, sup.PostalAddress, sup.PhysicalAddress, sup.Currency)
-}
+func (s *Server) AddSupplier(sup Supplier) int64 { return s.seedParty(supplierKind, sup) }
 
-func (s *Server) seedParty(k partyKind, p *party, postal, physical Address, currencyCode string) int64 {
+func (s *Server) seedParty(k partyKind, in Partner) int64 {
+	p := &party{
+		name: in.Name, orgNumber: in.OrganizationNumber, customerNumber: in.CustomerNumber, supplierNumber: in.SupplierNumber,
+		isCustomer: in.IsCustomer, isSupplier: in.IsSupplier, isInactive: in.IsInactive, isPrivate: in.IsPrivateIndividual,
+		email: in.Email, invoiceEmail: in.InvoiceEmail, overdueEmail: in.OverdueNoticeEmail,
+		phone: in.PhoneNumber, mobile: in.PhoneNumberMobile, description: in.Description, language: in.Language,
+	}
+	postal, physical, currencyCode := in.PostalAddress, in.PhysicalAddress, in.Currency
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fail := func(format string, args ...any) {
@@ -261,11 +223,8 @@ func (s *Server) checkParty(k partyKind, p *party) []validationMessage {
 	case n < 0:
 		add(numberField, numberWord+" kan ikke være negativt.")
 	case n > 0:
-		for _, other := range *s.parties(k) {
-			if other.number(k) == n {
-				add(numberField, fmt.Sprintf("%s %d er allerede i bruk.", numberWord, n))
-				break
-			}
+		if find(*s.parties(k), func(other *party) bool { return other.number(k) == n }) != nil {
+			add(numberField, fmt.Sprintf("%s %d er allerede i bruk.", numberWord, n))
 		}
 	}
 	for _, e := range []struct{ field, value string }{
@@ -517,36 +476,23 @@ func (s *Server) getParty(k partyKind, id int64) reply {
 }
 
 // Customers returns copies of every customer, in the order they were created.
-func (s *Server) Customers() []Customer {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Customer, 0, len(s.customers))
-	for _, p := range s.customers {
-		out = append(out, Customer{
-			ID: p.id, Version: p.version, Name: p.name, OrganizationNumber: p.orgNumber,
-			CustomerNumber: p.customerNumber, SupplierNumber: p.supplierNumber,
-			IsSupplier: p.isSupplier, IsInactive: p.isInactive, IsPrivateIndividual: p.isPrivate,
-			Email: p.email, InvoiceEmail: p.invoiceEmail, OverdueNoticeEmail: p.overdueEmail,
-			PhoneNumber: p.phone, PhoneNumberMobile: p.mobile, Description: p.description, Language: p.language,
-			PostalAddress: s.goAddress(p.postal), PhysicalAddress: s.goAddress(p.physical),
-			Currency: s.currencyCode(p.currencyID),
-		})
-	}
-	return out
-}
+func (s *Server) Customers() []Customer { return s.partners(customerKind) }
 
 // Suppliers returns copies of every supplier, in the order they were created.
-func (s *Server) Suppliers() []Supplier {
+func (s *Server) Suppliers() []Supplier { return s.partners(supplierKind) }
+
+func (s *Server) partners(k partyKind) []Partner {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Supplier, 0, len(s.suppliers))
-	for _, p := range s.suppliers {
-		out = append(out, Supplier{
+	list := *s.parties(k)
+	out := make([]Partner, 0, len(list))
+	for _, p := range list {
+		out = append(out, Partner{
 			ID: p.id, Version: p.version, Name: p.name, OrganizationNumber: p.orgNumber,
-			SupplierNumber: p.supplierNumber, CustomerNumber: p.customerNumber,
-			IsCustomer: p.isCustomer, IsInactive: p.isInactive, IsPrivateIndividual: p.isPrivate,
+			CustomerNumber: p.customerNumber, SupplierNumber: p.supplierNumber,
+			IsCustomer: p.isCustomer, IsSupplier: p.isSupplier, IsInactive: p.isInactive, IsPrivateIndividual: p.isPrivate,
 			Email: p.email, InvoiceEmail: p.invoiceEmail, OverdueNoticeEmail: p.overdueEmail,
-			PhoneNumber: p.phone, PhoneNumberMobile: p.mobile, Description: p.description,
+			PhoneNumber: p.phone, PhoneNumberMobile: p.mobile, Description: p.description, Language: p.language,
 			PostalAddress: s.goAddress(p.postal), PhysicalAddress: s.goAddress(p.physical),
 			Currency: s.currencyCode(p.currencyID),
 		})

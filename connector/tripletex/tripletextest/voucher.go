@@ -476,12 +476,7 @@ func (s *Server) postVoucher(q url.Values, body []byte) reply {
 }
 
 func (s *Server) voucherByID(id int64) *voucher {
-	for _, v := range s.vouchers {
-		if v.id == id {
-			return v
-		}
-	}
-	return nil
+	return find(s.vouchers, func(v *voucher) bool { return v.id == id })
 }
 
 func (s *Server) getVoucher(id int64) reply {
