@@ -59,7 +59,7 @@ func (r *run) get(ctx context.Context, id string) (State, error) {
 	if ok {
 		return cloneState(u.st), nil
 	}
-	return r.s.store.Get(ctx, id)
+	return r.store.Get(ctx, id)
 }
 
 // flush stores the gathered states in one batch. Batches are stored one at

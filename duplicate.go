@@ -150,7 +150,7 @@ func (x *docIndex) drop(doc, id string) {
 // store says is in the ledger.
 func (r *run) loadDocuments(ctx context.Context) (map[string]docHolder, error) {
 	held := map[string]docHolder{}
-	for st, err := range r.s.store.List(ctx) {
+	for st, err := range r.store.List(ctx) {
 		if err != nil {
 			return nil, fmt.Errorf("invoicesync: reading the states to find duplicate documents: %w", err)
 		}

@@ -165,7 +165,7 @@ func partyKey(p *Party) string {
 // has no reference).
 func (r *run) resolvePartner(ctx context.Context, role PartnerRole, party *Party, create bool) (partnerChoice, error) {
 	if party.SourceID != "" {
-		ref, err := r.s.store.PartnerLink(ctx, role, party.SourceID)
+		ref, err := r.store.PartnerLink(ctx, role, party.SourceID)
 		switch {
 		case err == nil:
 			return r.linked(ctx, role, party, ref)
@@ -241,7 +241,7 @@ func (r *run) resolvePartner(ctx context.Context, role PartnerRole, party *Party
 	}
 	var ref PartnerRef
 	err = r.s.ledger(ctx, func() (err error) {
-		ref, err = r.s.target.CreatePartner(ctx, p)
+		ref, err = r.target.CreatePartner(ctx, p)
 		return err
 	})
 	if err != nil {
@@ -490,7 +490,7 @@ func invalidNote(invalid []string) string {
 func (r *run) findPartners(ctx context.Context, q PartnerQuery) ([]Partner, error) {
 	var found []Partner
 	err := r.s.ledger(ctx, func() (err error) {
-		found, err = r.s.target.FindPartners(ctx, q)
+		found, err = r.target.FindPartners(ctx, q)
 		return err
 	})
 	switch {
@@ -522,7 +522,7 @@ func (r *run) link(ctx context.Context, role PartnerRole, party *Party, ref Part
 	}
 	wctx, cancel := writeContext(ctx)
 	defer cancel()
-	if err := r.s.store.SetPartnerLink(wctx, role, party.SourceID, ref); err != nil {
+	if err := r.store.SetPartnerLink(wctx, role, party.SourceID, ref); err != nil {
 		return storeError{err}
 	}
 	return nil

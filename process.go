@@ -361,7 +361,7 @@ func (r *run) reverseOnly(ctx context.Context, inv *Invoice, st *State, pv *Prev
 func (r *run) adopt(ctx context.Context, inv *Invoice, st *State, key string, pv *Preview) (o Outcome, stored, done bool) {
 	var ref EntryRef
 	err := r.s.ledger(ctx, func() (err error) {
-		ref, err = r.s.target.FindEntry(ctx, key)
+		ref, err = r.target.FindEntry(ctx, key)
 		return err
 	})
 	switch {
@@ -496,7 +496,7 @@ func (r *run) send(ctx context.Context, inv *Invoice, st *State, in *Intent) (o 
 				return errStoreFailed
 			}
 		}
-		ref, err = r.s.target.PostEntry(ctx, in.Entry)
+		ref, err = r.target.PostEntry(ctx, in.Entry)
 		return err
 	})
 	if errors.Is(err, errStoreFailed) {
@@ -535,7 +535,7 @@ var errStoreFailed = errors.New("invoicesync: state store failed")
 func (r *run) resolveIntent(ctx context.Context, st *State) (found, open bool, err error) {
 	var ref EntryRef
 	err = r.s.ledger(ctx, func() (err error) {
-		ref, err = r.s.target.FindEntry(ctx, st.Intent.Key)
+		ref, err = r.target.FindEntry(ctx, st.Intent.Key)
 		return err
 	})
 	switch {
@@ -706,7 +706,7 @@ func (r *run) put(ctx context.Context, st *State) bool {
 	}
 	wctx, cancel := writeContext(ctx)
 	defer cancel()
-	if err := r.s.store.Put(wctx, *st); err != nil {
+	if err := r.store.Put(wctx, *st); err != nil {
 		r.fail(err)
 		return false
 	}

@@ -12,6 +12,8 @@ import (
 // once, the builder, the partner and contact caches, and the report.
 type run struct {
 	s        *Syncer
+	target   LedgerTarget    // the Syncer's, or in a preview a read-only view of it
+	store    StateStore      // the Syncer's, or in a preview a read-only view of it
 	ctx      context.Context // the run's context: cancelled on a store failure
 	cancel   context.CancelCauseFunc
 	preview  bool
@@ -74,7 +76,8 @@ func (s *Syncer) begin(ctx context.Context, preview bool) (_ *run, err error) {
 		}
 	}
 	rctx, cancel := context.WithCancelCause(ctx)
-	r := &run{s: s, ctx: rctx, cancel: cancel, preview: preview, seq: s.runs.Add(1), chart: chart, builder: b, attach: s.attacher(), release: release}
+	r := &run{s: s, ctx: rctx, cancel: cancel, preview: preview, seq: s.runs.Add(1), chart: chart, builder: b, release: release}
+	r.views()
 	if !preview {
 		r.batcher, _ = s.store.(StateBatcher)
 		r.batching = r.batcher != nil && s.cfg.Concurrency == 1 && s.window == 0
