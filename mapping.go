@@ -239,6 +239,20 @@ func (s LabelSettings) config() labels.Config {
 	return labels.Config{Strategy: s.Strategy, Template: s.Template, MaxLength: s.MaxLength, Separator: s.Separator}
 }
 
+// clone returns a deep copy of m: its slices and maps are its own, so
+// that changing the caller's mapping later changes nothing in the copy.
+// (Rates are decimals, which are never changed in place.)
+func (m *Mapping) clone() Mapping {
+	c := *m
+	c.SalesVAT = slices.Clone(m.SalesVAT)
+	c.PurchaseVAT = slices.Clone(m.PurchaseVAT)
+	c.AccountRules = slices.Clone(m.AccountRules)
+	c.Withholding = slices.Clone(m.Withholding)
+	c.EligibleStatuses = slices.Clone(m.EligibleStatuses)
+	c.Journals.BySource = maps.Clone(m.Journals.BySource)
+	return c
+}
+
 // Eligible reports whether an invoice with source status st is synchronized.
 func (m *Mapping) Eligible(st Status) bool {
 	if len(m.EligibleStatuses) == 0 {

@@ -259,8 +259,9 @@ type Syncer struct {
 	lease   lease         // the store's run lock, shared by this Syncer's calls
 }
 
-// NewSyncer checks its arguments and returns a Syncer. The mapping is copied:
-// later changes to m do not affect the Syncer. A nil store means a new
+// NewSyncer checks its arguments and returns a Syncer. The mapping is copied
+// deeply (its rules and maps too): later changes to m do not affect the
+// Syncer. A nil store means a new
 // MemoryStore. The error is a *MappingError when the mapping's options are
 // malformed (its accounts are checked against the ledger at each run).
 func NewSyncer(source InvoiceSource, target LedgerTarget, m *Mapping, store StateStore, cfg Config) (*Syncer, error) {
@@ -311,7 +312,7 @@ func NewSyncer(source InvoiceSource, target LedgerTarget, m *Mapping, store Stat
 	if cfg.RetryDelay <= 0 {
 		cfg.RetryDelay = 500 * time.Millisecond
 	}
-	s := &Syncer{source: source, mapping: *m, store: store, cfg: cfg, seed: maphash.MakeSeed()}
+	s := &Syncer{source: source, mapping: m.clone(), store: store, cfg: cfg, seed: maphash.MakeSeed()}
 	s.target = target
 	s.lister, _ = target.(PartnerLister)
 	if w, ok := target.(CommitWindower); ok {

@@ -2,6 +2,7 @@ package invoicesync_test
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"testing"
 
@@ -36,4 +37,27 @@ func TestRetryReasonInOutcomeAndLog(t *testing.T) {
 	assert.Contains(t, logs.String(), `(failed temporarily 3 times)`)
 	assert.Contains(t, logs.String(), `(not tried again: the failure is not marked temporary)`)
 	assert.Equal(t, 4, h.ledger.Calls(memory.PostEntry))
+}
+
+// TestNewSyncerCopiesTheMappingDeeply: changing the caller's mapping after
+// NewSyncer, its VAT rules included, changes nothing in the Syncer.
+func TestNewSyncerCopiesTheMappingDeeply(t *testing.T) {
+	h := newHarness(t)
+	h.source.Put(sale("inv-01", 1, "ACME"))
+	s := h.syncer()
+	for i := range h.mapping.SalesVAT {
+		h.mapping.SalesVAT[i].Code = "NOPE"
+	}
+	h.mapping.EligibleStatuses = append(h.mapping.EligibleStatuses[:0], invoicesync.StatusPaid)
+	rep, err := s.Run(context.Background())
+	require.NoError(t, err)
+	o, _ := rep.Outcome("inv-01")
+	require.Equal(t, invoicesync.StateSynchronized, o.Status, o.Message)
+	se, ok := h.ledger.Entry(o.Key)
+	require.True(t, ok)
+	assertLines(t, &se.Entry, []want{
+		{"411", "D", "120.00", "", invoicesync.KindPartner},
+		{"706", "C", "100.00", "V20", invoicesync.KindRevenue},
+		{"44571", "C", "20.00", "V20", invoicesync.KindVAT},
+	})
 }
