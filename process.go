@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"slices"
 	"strings"
 	"time"
 
@@ -258,35 +257,63 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 	return r.posted(ctx, later)
 }
 
-// laterPost is an invoice whose entry is ready to be posted, with what its
-// outcome needs: in a batching run, the batch posts it (see batchPost).
-type laterPost struct {
-	inv      *Invoice
-	st       *State
-	in       *Intent
-	doc      *Document
-	choice   partnerChoice
-	prev     SyncStatus // the invoice's status and code before the run
-	prevCode ErrorCode
-	ident    string   // its document identity, held for it until it is posted
-	unlock   func()   // releases the invoice's lock
-	job      job      // the job it came in, for the watermark
-	done     *Outcome // set for an invoice handled without posting, recorded in its turn
+// resolveIntent asks the ledger whether the interrupted posting in st.Intent
+// was recorded. Found, it is confirmed; not found, the intent is dropped —
+// unless the posting began less than the target's commit window ago (open):
+// the ledger may still record it, and the intent stays.
+func (r *run) resolveIntent(ctx context.Context, st *State) (found, open bool, err error) {
+	var ref EntryRef
+	err = r.s.ledger(ctx, func() (err error) {
+		ref, err = r.target.FindEntry(ctx, st.Intent.Key)
+		return err
+	})
+	switch {
+	case err == nil:
+		if st.Intent.Reversal && st.Synced == nil { // already recorded: cannot happen with a sound store
+			st.Intent = nil
+			return false, false, nil
+		}
+		r.confirm(st, st.Intent, ref)
+		if !r.preview && !r.put(ctx, st) {
+			return false, false, ctx.Err()
+		}
+		return true, false, nil
+	case errors.Is(err, ErrNotFound):
+		if r.s.window > 0 && r.s.cfg.Now().Before(st.Intent.At.Add(r.s.window)) {
+			return false, true, nil
+		}
+		st.Intent = nil
+		return false, false, nil
+	}
+	return false, false, err
 }
 
-// posted finishes an invoice whose entry p.in the ledger has just recorded:
-// the document attached and the state stored.
-func (r *run) posted(ctx context.Context, p *laterPost) (Outcome, bool) {
-	action := ActionPosted
-	if len(p.st.Reversals) > 0 {
-		action = ActionReposted // an earlier version's entry was reversed, in this run or before
+// confirm records in st that the entry of in is in the ledger as ref.
+func (r *run) confirm(st *State, in *Intent, ref EntryRef) {
+	now := r.s.cfg.Now()
+	if in.Reversal {
+		st.Reversals = append(st.Reversals, Reversal{Of: st.Synced.Ref, OfKey: st.Synced.Key, Key: in.Key, Ref: ref, At: now})
+		st.Synced = nil
+		st.Revision++ // the next posting is a new one, with a key of its own
+	} else {
+		st.Synced = &SyncedVersion{Fingerprint: in.Fingerprint, Key: in.Key, Ref: ref, Entry: in.Entry, At: now}
 	}
-	if p.doc == nil {
-		p.st.Synced.Attached = true
-	}
-	o, stored := r.synchronized(ctx, p.inv, p.st, action, p.doc)
-	p.choice.set(&o)
-	return o, stored
+	st.Intent = nil
+}
+
+// awaitCommit leaves pending an invoice whose interrupted posting the
+// ledger may still record: FindEntry did not see it, but the posting began
+// less than the target's commit window ago. Posting again now could post
+// twice; the next run asks again.
+func (r *run) awaitCommit(ctx context.Context, inv *Invoice, st *State, pv *Preview) (Outcome, bool) {
+	in := st.Intent
+	until := in.At.Add(r.s.window)
+	msg := fmt.Sprintf("the posting of entry %s began at %s and its outcome is not known yet: the ledger may still record it until %s, "+
+		"so it is not posted again before then", in.Key, in.At.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339))
+	st.Code, st.Message, st.Resolution, st.Retryable = "", msg, "nothing to do: the next run asks the ledger again", true
+	o := r.outcome(inv, st, StatePending)
+	o.Message, o.Resolution, o.Retryable, o.Key = st.Message, st.Resolution, true, in.Key
+	return r.conclude(ctx, st, pv, o)
 }
 
 // withdrawn reports whether inv, whose entry is in the ledger, was since
@@ -347,6 +374,30 @@ func (r *run) reverseOnly(ctx context.Context, inv *Invoice, st *State, pv *Prev
 	st.Attempts = 0
 	return r.conclude(ctx, st, pv, o)
 }
+
+// skipReason says why inv is not to be synchronized, or "". For an invoice
+// whose entry is posted, the status is not a reason (see withdrawn): an
+// invoice paid after it was posted stays in the books.
+func (r *run) skipReason(inv *Invoice, posted bool) string {
+	m := &r.s.mapping
+	switch {
+	case inv.Direction.Valid() && !m.Scope.Includes(inv.Direction):
+		return fmt.Sprintf("out of scope: the mapping synchronizes %s invoices only", m.Scope)
+	case !m.StartDate.IsZero() && !inv.IssueDate.IsZero() && dateOf(inv.IssueDate) < dateOf(m.StartDate):
+		return fmt.Sprintf("issued on %s, before the synchronization start date %s",
+			inv.IssueDate.Format(time.DateOnly), m.StartDate.Format(time.DateOnly))
+	case !posted && !m.Eligible(inv.Status):
+		st := string(inv.Status)
+		if st == "" {
+			st = "(none)"
+		}
+		return fmt.Sprintf("status %s is not synchronized by the mapping", st)
+	}
+	return ""
+}
+
+// dateOf is t's calendar date in its own location, as a comparable string.
+func dateOf(t time.Time) string { return t.Format(time.DateOnly) }
 
 // adopt asks the ledger for the entry of an invoice the store knows nothing
 // of, by the key its posting would have. done is false when the ledger has
@@ -421,47 +472,63 @@ func unknownEntry(inv *Invoice, st *State, code ErrorCode, why string) *SyncErro
 		Resolution: "reverse entry " + ref + " in the ledger by hand and post what replaces it by hand, or restore the invoice in the invoicing tool"}
 }
 
-// awaitCommit leaves pending an invoice whose interrupted posting the
-// ledger may still record: FindEntry did not see it, but the posting began
-// less than the target's commit window ago. Posting again now could post
-// twice; the next run asks again.
-func (r *run) awaitCommit(ctx context.Context, inv *Invoice, st *State, pv *Preview) (Outcome, bool) {
-	in := st.Intent
-	until := in.At.Add(r.s.window)
-	msg := fmt.Sprintf("the posting of entry %s began at %s and its outcome is not known yet: the ledger may still record it until %s, "+
-		"so it is not posted again before then", in.Key, in.At.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339))
-	st.Code, st.Message, st.Resolution, st.Retryable = "", msg, "nothing to do: the next run asks the ledger again", true
-	o := r.outcome(inv, st, StatePending)
-	o.Message, o.Resolution, o.Retryable, o.Key = st.Message, st.Resolution, true, in.Key
-	return r.conclude(ctx, st, pv, o)
+// document returns the invoice's document to attach, or wait when the
+// invoice must wait for one. With peek it is not downloaded (previews).
+func (r *run) document(ctx context.Context, inv *Invoice, peek bool) (doc *Document, wait bool, err error) {
+	if len(inv.Attachments) == 0 {
+		return nil, !r.s.mapping.SyncWithoutAttachment, nil
+	}
+	a := inv.Attachments[0]
+	for _, c := range inv.Attachments {
+		if isPDFName(c) {
+			a = c
+			break
+		}
+	}
+	name := a.FileName
+	if name == "" {
+		name = inv.Number + ".pdf"
+	}
+	if r.attach == nil || peek {
+		return &Document{FileName: name, MediaType: "application/pdf"}, false, nil
+	}
+	pdfErr := func(msg string, err error) *SyncError {
+		resolution := "check the invoice's PDF in the invoicing tool; the next run tries again"
+		if err == nil { // nothing failed but the document itself
+			resolution = "correct the invoice's PDF in the invoicing tool, then synchronize the invoice again (SyncInvoice or RetryFailed)"
+		}
+		return &SyncError{Code: CodePDF, InvoiceID: inv.ID, InvoiceNumber: inv.Number, Field: "Attachments", Value: name,
+			Message: msg, Err: err, Resolution: resolution}
+	}
+	d := Document{FileName: name, MediaType: a.MediaType, Data: a.Data}
+	if len(d.Data) == 0 {
+		f, ok := r.s.source.(AttachmentFetcher)
+		if !ok {
+			return nil, false, pdfErr("the invoice's PDF is not embedded and the invoicing tool's connector cannot download attachments", nil)
+		}
+		err := r.s.retry(ctx, func() (err error) {
+			d, err = f.FetchAttachment(ctx, inv.ID, a)
+			return err
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, false, err
+			}
+			return nil, false, pdfErr("the invoice's PDF could not be downloaded", err)
+		}
+		if d.FileName == "" {
+			d.FileName = name
+		}
+	}
+	if !bytes.HasPrefix(d.Data, []byte("%PDF-")) {
+		return nil, false, pdfErr(fmt.Sprintf("the invoice's attachment %s is not a PDF", d.FileName), nil)
+	}
+	d.MediaType = "application/pdf"
+	return &d, false, nil
 }
 
-// synchronized finishes an invoice whose entry is in the ledger: it attaches
-// the document if that is still to do, and stores the synchronized state.
-func (r *run) synchronized(ctx context.Context, inv *Invoice, st *State, action Action, doc *Document) (Outcome, bool) {
-	was := st.Status
-	if !st.Synced.Attached {
-		attached, err := r.attachPending(ctx, inv, st.Synced.Ref, doc)
-		if err != nil {
-			return r.stopOn(ctx, inv, st, nil, err)
-		}
-		st.Synced.Attached = true
-		if attached && action == ActionUnchanged {
-			action = ActionAttached
-		}
-	}
-	o := r.outcome(inv, st, StateSynchronized)
-	o.Action, o.Entry, o.Key = action, st.Synced.Ref, st.Synced.Key
-	st.Code, st.Message, st.Resolution, st.Retryable, st.Attempts = "", "", "", false, 0
-	ident := DocumentIdentity(inv)
-	if ident != "" {
-		r.docs.note(ident, docHolder{id: inv.ID, ref: st.Synced.Ref, at: st.Synced.At})
-	}
-	if action == ActionUnchanged && was == StateSynchronized && st.Document == ident {
-		return o, true // nothing changed: no write
-	}
-	st.Document = ident // a state stored before documents were identified learns it here
-	return o, r.save(ctx, st, &o)
+func isPDFName(a AttachmentRef) bool {
+	return strings.EqualFold(a.MediaType, "application/pdf") || strings.EqualFold(path.Ext(a.FileName), ".pdf")
 }
 
 // post records the intent, posts the entry and records the result. ok is
@@ -528,48 +595,13 @@ func (r *run) send(ctx context.Context, inv *Invoice, st *State, in *Intent) (o 
 // run has failed already).
 var errStoreFailed = errors.New("invoicesync: state store failed")
 
-// resolveIntent asks the ledger whether the interrupted posting in st.Intent
-// was recorded. Found, it is confirmed; not found, the intent is dropped —
-// unless the posting began less than the target's commit window ago (open):
-// the ledger may still record it, and the intent stays.
-func (r *run) resolveIntent(ctx context.Context, st *State) (found, open bool, err error) {
-	var ref EntryRef
-	err = r.s.ledger(ctx, func() (err error) {
-		ref, err = r.target.FindEntry(ctx, st.Intent.Key)
-		return err
-	})
-	switch {
-	case err == nil:
-		if st.Intent.Reversal && st.Synced == nil { // already recorded: cannot happen with a sound store
-			st.Intent = nil
-			return false, false, nil
-		}
-		r.confirm(st, st.Intent, ref)
-		if !r.preview && !r.put(ctx, st) {
-			return false, false, ctx.Err()
-		}
-		return true, false, nil
-	case errors.Is(err, ErrNotFound):
-		if r.s.window > 0 && r.s.cfg.Now().Before(st.Intent.At.Add(r.s.window)) {
-			return false, true, nil
-		}
-		st.Intent = nil
-		return false, false, nil
-	}
-	return false, false, err
-}
-
-// confirm records in st that the entry of in is in the ledger as ref.
-func (r *run) confirm(st *State, in *Intent, ref EntryRef) {
-	now := r.s.cfg.Now()
-	if in.Reversal {
-		st.Reversals = append(st.Reversals, Reversal{Of: st.Synced.Ref, OfKey: st.Synced.Key, Key: in.Key, Ref: ref, At: now})
-		st.Synced = nil
-		st.Revision++ // the next posting is a new one, with a key of its own
-	} else {
-		st.Synced = &SyncedVersion{Fingerprint: in.Fingerprint, Key: in.Key, Ref: ref, Entry: in.Entry, At: now}
-	}
-	st.Intent = nil
+// ledgerError turns a failure of an entry's posting or lookup into the
+// invoice's error; refused: nothing was recorded (see ledgerFailure).
+func (r *run) ledgerError(inv *Invoice, doing string, err error) (se *SyncError, refused bool) {
+	se, refused = ledgerFailure(doing, "check the connection to the accounting system; the next run tries again, "+
+		"and asks the ledger whether the entry was recorded before posting, so nothing is posted twice", err)
+	se.InvoiceID, se.InvoiceNumber = inv.ID, inv.Number
+	return se, refused
 }
 
 // reversal mirrors the entry of old: same lines, debit and credit swapped,
@@ -595,220 +627,63 @@ func (r *run) reversal(old *SyncedVersion) *Entry {
 	return &e
 }
 
-// stopOn stops the invoice on err: a store failure stops the run, ctx's end
-// leaves the invoice as stored, anything else is the invoice's error.
-func (r *run) stopOn(ctx context.Context, inv *Invoice, st *State, pv *Preview, err error) (Outcome, bool) {
-	var se storeError
-	if errors.As(err, &se) {
-		r.fail(se.err)
-		return Outcome{}, false
+// posted finishes an invoice whose entry p.in the ledger has just recorded:
+// the document attached and the state stored.
+func (r *run) posted(ctx context.Context, p *laterPost) (Outcome, bool) {
+	action := ActionPosted
+	if len(p.st.Reversals) > 0 {
+		action = ActionReposted // an earlier version's entry was reversed, in this run or before
 	}
-	if ctx.Err() != nil {
-		return Outcome{}, false
+	if p.doc == nil {
+		p.st.Synced.Attached = true
 	}
-	var sy *SyncError
-	if !errors.As(err, &sy) {
-		sy = &SyncError{Code: CodeLedgerFailure, InvoiceID: inv.ID, InvoiceNumber: inv.Number,
-			Message: "unexpected failure", Resolution: "the next run tries again", Err: err}
-	}
-	return r.stop(ctx, inv, st, pv, sy)
+	o, stored := r.synchronized(ctx, p.inv, p.st, action, p.doc)
+	p.choice.set(&o)
+	return o, stored
 }
 
-// stop records the invoice in error.
-func (r *run) stop(ctx context.Context, inv *Invoice, st *State, pv *Preview, err *SyncError) (Outcome, bool) {
-	o := r.failure(inv, st, err)
-	return r.conclude(ctx, st, pv, o)
+// laterPost is an invoice whose entry is ready to be posted, with what its
+// outcome needs: in a batching run, the batch posts it (see batchPost).
+type laterPost struct {
+	inv      *Invoice
+	st       *State
+	in       *Intent
+	doc      *Document
+	choice   partnerChoice
+	prev     SyncStatus // the invoice's status and code before the run
+	prevCode ErrorCode
+	ident    string   // its document identity, held for it until it is posted
+	unlock   func()   // releases the invoice's lock
+	job      job      // the job it came in, for the watermark
+	done     *Outcome // set for an invoice handled without posting, recorded in its turn
 }
 
-// conclude stores the state with outcome o, or fills the preview.
-func (r *run) conclude(ctx context.Context, st *State, pv *Preview, o Outcome) (Outcome, bool) {
-	if pv != nil {
-		pv.Outcome = o
-		if o.Message != "" {
-			pv.Explanation = append(pv.Explanation, o.Message)
-		}
-		return o, true
-	}
-	return o, r.save(ctx, st, &o)
-}
-
-// settled sets st to status (skipped or waiting) with its reason and
-// resolution, clearing any earlier error, and returns the outcome.
-func (r *run) settled(inv *Invoice, st *State, status SyncStatus, message, resolution string) Outcome {
-	st.Code, st.Message, st.Resolution, st.Retryable = "", message, resolution, false
-	o := r.outcome(inv, st, status)
-	o.Message, o.Resolution = message, resolution
-	return o
-}
-
-// failure sets st in error for err and returns the outcome.
-func (r *run) failure(inv *Invoice, st *State, err *SyncError) Outcome {
-	if err.InvoiceID == "" {
-		err.InvoiceID = inv.ID
-	}
-	if err.InvoiceNumber == "" {
-		err.InvoiceNumber = inv.Number
-	}
-	st.Attempts++
-	st.Code, st.Message, st.Resolution, st.Retryable = err.Code, err.Error(), err.Resolution, takenUpAgain(err)
-	o := r.outcome(inv, st, StateError)
-	o.Code, o.Message, o.Resolution, o.Retryable, o.Err = err.Code, st.Message, err.Resolution, st.Retryable, err
-	return o
-}
-
-// takenUpAgain reports whether the next run takes up, on its own, an
-// invoice that failed with err: when the failure was temporary, and when it
-// came from the accounting system or the invoicing tool rather than from the
-// invoice (a lost answer, a refused connection, a PDF that could not be
-// downloaded or attached). Nothing in the invoicing tool would bring such an
-// invoice back, and the next run settles what is uncertain: it asks the
-// ledger for an interrupted posting, searches for a partner before creating
-// one, and attaches a document at most once per entry.
-func takenUpAgain(err *SyncError) bool {
-	switch err.Code {
-	case CodeLedgerFailure, CodeSourceFailure:
-		return true
-	case CodePDF:
-		return err.Err != nil // not a file that is no PDF
-	}
-	return err.Retryable()
-}
-
-// outcome starts the outcome of inv with status status, and sets st's status.
-func (r *run) outcome(inv *Invoice, st *State, status SyncStatus) Outcome {
-	st.Status = status
-	o := Outcome{InvoiceID: inv.ID, Number: inv.Number, Direction: inv.Direction, Status: status, Attempts: st.Attempts,
-		Warnings: slices.Clone(inv.Warnings)}
-	if st.Synced != nil {
-		o.Entry = st.Synced.Ref
-	}
-	return o
-}
-
-// save stores st; false when it could not be stored.
-func (r *run) save(ctx context.Context, st *State, o *Outcome) bool {
-	if r.preview {
-		return true
-	}
-	o.Attempts = st.Attempts
-	return r.put(ctx, st)
-}
-
-// put writes st even when ctx has just ended (what the ledger holds must be
-// recorded); a store failure stops the run.
-func (r *run) put(ctx context.Context, st *State) bool {
-	if r.preview {
-		return true
-	}
-	st.UpdatedAt = r.s.cfg.Now()
-	if r.gather(st) {
-		return true // stored with the next batch
-	}
-	wctx, cancel := writeContext(ctx)
-	defer cancel()
-	if err := r.store.Put(wctx, *st); err != nil {
-		r.fail(err)
-		return false
-	}
-	return true
-}
-
-// storeError marks a state store failure inside a step, so that it stops the run.
-type storeError struct{ err error }
-
-func (e storeError) Error() string { return e.err.Error() }
-func (e storeError) Unwrap() error { return e.err }
-
-// skipReason says why inv is not to be synchronized, or "". For an invoice
-// whose entry is posted, the status is not a reason (see withdrawn): an
-// invoice paid after it was posted stays in the books.
-func (r *run) skipReason(inv *Invoice, posted bool) string {
-	m := &r.s.mapping
-	switch {
-	case inv.Direction.Valid() && !m.Scope.Includes(inv.Direction):
-		return fmt.Sprintf("out of scope: the mapping synchronizes %s invoices only", m.Scope)
-	case !m.StartDate.IsZero() && !inv.IssueDate.IsZero() && dateOf(inv.IssueDate) < dateOf(m.StartDate):
-		return fmt.Sprintf("issued on %s, before the synchronization start date %s",
-			inv.IssueDate.Format(time.DateOnly), m.StartDate.Format(time.DateOnly))
-	case !posted && !m.Eligible(inv.Status):
-		st := string(inv.Status)
-		if st == "" {
-			st = "(none)"
-		}
-		return fmt.Sprintf("status %s is not synchronized by the mapping", st)
-	}
-	return ""
-}
-
-// dateOf is t's calendar date in its own location, as a comparable string.
-func dateOf(t time.Time) string { return t.Format(time.DateOnly) }
-
-// ledgerError turns a failure of an entry's posting or lookup into the
-// invoice's error; refused: nothing was recorded (see ledgerFailure).
-func (r *run) ledgerError(inv *Invoice, doing string, err error) (se *SyncError, refused bool) {
-	se, refused = ledgerFailure(doing, "check the connection to the accounting system; the next run tries again, "+
-		"and asks the ledger whether the entry was recorded before posting, so nothing is posted twice", err)
-	se.InvoiceID, se.InvoiceNumber = inv.ID, inv.Number
-	return se, refused
-}
-
-// document returns the invoice's document to attach, or wait when the
-// invoice must wait for one. With peek it is not downloaded (previews).
-func (r *run) document(ctx context.Context, inv *Invoice, peek bool) (doc *Document, wait bool, err error) {
-	if len(inv.Attachments) == 0 {
-		return nil, !r.s.mapping.SyncWithoutAttachment, nil
-	}
-	a := inv.Attachments[0]
-	for _, c := range inv.Attachments {
-		if isPDFName(c) {
-			a = c
-			break
-		}
-	}
-	name := a.FileName
-	if name == "" {
-		name = inv.Number + ".pdf"
-	}
-	if r.attach == nil || peek {
-		return &Document{FileName: name, MediaType: "application/pdf"}, false, nil
-	}
-	pdfErr := func(msg string, err error) *SyncError {
-		resolution := "check the invoice's PDF in the invoicing tool; the next run tries again"
-		if err == nil { // nothing failed but the document itself
-			resolution = "correct the invoice's PDF in the invoicing tool, then synchronize the invoice again (SyncInvoice or RetryFailed)"
-		}
-		return &SyncError{Code: CodePDF, InvoiceID: inv.ID, InvoiceNumber: inv.Number, Field: "Attachments", Value: name,
-			Message: msg, Err: err, Resolution: resolution}
-	}
-	d := Document{FileName: name, MediaType: a.MediaType, Data: a.Data}
-	if len(d.Data) == 0 {
-		f, ok := r.s.source.(AttachmentFetcher)
-		if !ok {
-			return nil, false, pdfErr("the invoice's PDF is not embedded and the invoicing tool's connector cannot download attachments", nil)
-		}
-		err := r.s.retry(ctx, func() (err error) {
-			d, err = f.FetchAttachment(ctx, inv.ID, a)
-			return err
-		})
+// synchronized finishes an invoice whose entry is in the ledger: it attaches
+// the document if that is still to do, and stores the synchronized state.
+func (r *run) synchronized(ctx context.Context, inv *Invoice, st *State, action Action, doc *Document) (Outcome, bool) {
+	was := st.Status
+	if !st.Synced.Attached {
+		attached, err := r.attachPending(ctx, inv, st.Synced.Ref, doc)
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil, false, err
-			}
-			return nil, false, pdfErr("the invoice's PDF could not be downloaded", err)
+			return r.stopOn(ctx, inv, st, nil, err)
 		}
-		if d.FileName == "" {
-			d.FileName = name
+		st.Synced.Attached = true
+		if attached && action == ActionUnchanged {
+			action = ActionAttached
 		}
 	}
-	if !bytes.HasPrefix(d.Data, []byte("%PDF-")) {
-		return nil, false, pdfErr(fmt.Sprintf("the invoice's attachment %s is not a PDF", d.FileName), nil)
+	o := r.outcome(inv, st, StateSynchronized)
+	o.Action, o.Entry, o.Key = action, st.Synced.Ref, st.Synced.Key
+	st.Code, st.Message, st.Resolution, st.Retryable, st.Attempts = "", "", "", false, 0
+	ident := DocumentIdentity(inv)
+	if ident != "" {
+		r.docs.note(ident, docHolder{id: inv.ID, ref: st.Synced.Ref, at: st.Synced.At})
 	}
-	d.MediaType = "application/pdf"
-	return &d, false, nil
-}
-
-func isPDFName(a AttachmentRef) bool {
-	return strings.EqualFold(a.MediaType, "application/pdf") || strings.EqualFold(path.Ext(a.FileName), ".pdf")
+	if action == ActionUnchanged && was == StateSynchronized && st.Document == ident {
+		return o, true // nothing changed: no write
+	}
+	st.Document = ident // a state stored before documents were identified learns it here
+	return o, r.save(ctx, st, &o)
 }
 
 // attachPending attaches the invoice's document (doc, or read now when nil)

@@ -1,0 +1,145 @@
+package invoicesync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// The one path of every call to the ledger and the source: the rate
+// limiter, the retries and why they stopped, and the calls shared by the
+// invoices of a run.
+
+// ledger makes a call to the ledger, fn, through the one retry path (see
+// retry), each attempt waiting for the rate limiter (Config.Limiter) first:
+// every call the Syncer makes to the ledger goes through it.
+func (s *Syncer) ledger(ctx context.Context, fn func() error) error {
+	return s.retry(ctx, func() error {
+		if s.cfg.Limiter != nil {
+			if err := s.cfg.Limiter.Wait(ctx); err != nil {
+				return err
+			}
+		}
+		return fn()
+	})
+}
+
+// loadChart reads the ledger's chart as LoadChart does, each listing
+// through the retry path.
+func (s *Syncer) loadChart(ctx context.Context) (*Chart, error) {
+	var accounts []Account
+	var codes []VATCode
+	var journals []Journal
+	if err := s.ledger(ctx, func() (err error) { accounts, err = s.target.Accounts(ctx); return err }); err != nil {
+		return nil, fmt.Errorf("listing accounts: %w", err)
+	}
+	if err := s.ledger(ctx, func() (err error) { codes, err = s.target.VATCodes(ctx); return err }); err != nil {
+		return nil, fmt.Errorf("listing VAT codes: %w", err)
+	}
+	if err := s.ledger(ctx, func() (err error) { journals, err = s.target.Journals(ctx); return err }); err != nil {
+		return nil, fmt.Errorf("listing journals: %w", err)
+	}
+	return NewChart(accounts, codes, journals), nil
+}
+
+// retry calls fn until it succeeds, fails for good, or fails temporarily
+// MaxAttempts times, waiting RetryDelay, then twice as long, in between.
+// A failure comes back as a *retryStop around fn's last error, saying why
+// the retries stopped.
+func (s *Syncer) retry(ctx context.Context, fn func() error) error {
+	delay := s.cfg.RetryDelay
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		switch {
+		case err == nil:
+			return nil
+		case ctx.Err() != nil:
+			return &retryStop{err: err, attempts: attempt, reason: "the run ended"}
+		case !Retryable(err):
+			return &retryStop{err: err, attempts: attempt, reason: "the failure is not marked temporary"}
+		case attempt >= s.cfg.MaxAttempts:
+			return &retryStop{err: err, attempts: attempt, reason: fmt.Sprintf("failed temporarily %d times", attempt)}
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return &retryStop{err: err, attempts: attempt, reason: "the run ended"}
+		case <-t.C:
+		}
+		delay *= 2
+	}
+}
+
+// retryStop is a call's last error and why the retry path stopped trying it
+// (like a client's "should retry" answering with its reason). It is
+// transparent to errors.Is and errors.As.
+type retryStop struct {
+	err      error
+	attempts int
+	reason   string
+}
+
+func (e *retryStop) Error() string { return e.err.Error() }
+
+func (e *retryStop) Unwrap() error { return e.err }
+
+// retryReason says why the retry path stopped trying the call that failed
+// with err, for a message: "" when err did not come through it.
+func retryReason(err error) string {
+	var rs *retryStop
+	if !errors.As(err, &rs) {
+		return ""
+	}
+	if rs.attempts > 1 && rs.reason != fmt.Sprintf("failed temporarily %d times", rs.attempts) {
+		return fmt.Sprintf("tried %d times, then stopped: %s", rs.attempts, rs.reason)
+	}
+	if rs.attempts > 1 {
+		return rs.reason
+	}
+	return "not tried again: " + rs.reason
+}
+
+// flight shares the result of one call per key among the invoices of a run
+// that need it at the same time, and caches it for the rest of the run. A
+// failure that may pass (temporary, or ctx ended) is not cached.
+type flight[T any] struct {
+	mu    sync.Mutex
+	calls map[string]*flightCall[T]
+}
+
+type flightCall[T any] struct {
+	done chan struct{}
+	val  T
+	err  error
+}
+
+func (f *flight[T]) do(ctx context.Context, key string, fn func() (T, error)) (T, error) {
+	f.mu.Lock()
+	if f.calls == nil {
+		f.calls = map[string]*flightCall[T]{}
+	}
+	if c, ok := f.calls[key]; ok {
+		f.mu.Unlock()
+		select {
+		case <-c.done:
+			return c.val, c.err
+		case <-ctx.Done():
+			var zero T
+			return zero, ctx.Err()
+		}
+	}
+	c := &flightCall[T]{done: make(chan struct{})}
+	f.calls[key] = c
+	f.mu.Unlock()
+	c.val, c.err = fn()
+	if c.err != nil && (Retryable(c.err) || ctx.Err() != nil || Code(c.err) == "") {
+		f.mu.Lock()
+		delete(f.calls, key)
+		f.mu.Unlock()
+	}
+	close(c.done)
+	return c.val, c.err
+}
