@@ -36,7 +36,7 @@ func (r *run) stop(ctx context.Context, inv *Invoice, st *State, pv *Preview, er
 
 // conclude stores the state with outcome o, or fills the preview.
 func (r *run) conclude(ctx context.Context, st *State, pv *Preview, o Outcome) (Outcome, bool) {
-	if pv != nil {
+	if r.preview {
 		pv.Outcome = o
 		if o.Message != "" {
 			pv.Explanation = append(pv.Explanation, o.Message)

@@ -41,7 +41,7 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 	}
 	prev, prevCode := st.Status, st.Code
 	defer func() { o.Previous, o.PreviousCode = prev, prevCode }()
-	if pv != nil {
+	if r.preview {
 		for _, w := range inv.Warnings {
 			pv.Explanation = append(pv.Explanation, "warning: "+w)
 		}
@@ -89,7 +89,7 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 			if action == ActionNone {
 				action = ActionUnchanged
 			}
-			if pv != nil {
+			if r.preview {
 				o := r.outcome(inv, &st, StateSynchronized)
 				o.Action = action
 				pv.Outcome = o
@@ -126,12 +126,12 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 		defer func() {
 			var h *docHolder
 			switch {
-			case pv != nil && o.Status == StateSynchronized:
+			case r.preview && o.Status == StateSynchronized:
 				h = &docHolder{id: inv.ID}
 			case r.later != nil && r.later.inv == inv: // to be posted by the batch
 				h = &docHolder{id: inv.ID}
 				r.later.ident = ident
-			case pv == nil && st.Synced != nil && st.Document == ident:
+			case !r.preview && st.Synced != nil && st.Document == ident:
 				h = &docHolder{id: inv.ID, ref: st.Synced.Ref, at: st.Synced.At}
 			}
 			r.docs.release(ident, inv.ID, h)
@@ -166,19 +166,19 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 		return r.stopOn(ctx, inv, &st, pv, err)
 	}
 	choice, err := r.partnerChoice(ctx, inv, party)
-	if pv != nil && choice.decision != nil {
+	if r.preview && choice.decision != nil {
 		pv.Explanation = append(pv.Explanation, choice.decision.Explanation)
 	}
 	if err != nil {
 		o, stored := r.stopOn(ctx, inv, &st, pv, err)
 		choice.set(&o)
-		if pv != nil {
+		if r.preview {
 			pv.Outcome = o
 		}
 		return o, stored
 	}
 
-	doc, wait, err := r.document(ctx, inv, pv != nil)
+	doc, wait, err := r.document(ctx, inv, r.preview)
 	if err != nil {
 		return r.stopOn(ctx, inv, &st, pv, err)
 	}
@@ -188,7 +188,7 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 				"(or allow synchronizing invoices without attachment in the mapping)")
 		choice.set(&o)
 		o, stored := r.conclude(ctx, &st, pv, o)
-		if pv != nil { // show what the PDF's arrival would post
+		if r.preview { // show what the PDF's arrival would post
 			if entry, err := r.builder.Build(inv, choice.ref); err == nil {
 				entry.IdempotencyKey = key
 				pv.Entry = entry
@@ -215,7 +215,7 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 		rev = r.reversal(st.Synced)
 	}
 
-	if pv != nil {
+	if r.preview {
 		o := r.outcome(inv, &st, StateSynchronized)
 		o.Action, o.Key = ActionPosted, key
 		choice.set(&o)
@@ -358,7 +358,7 @@ func (r *run) reverseOnly(ctx context.Context, inv *Invoice, st *State, pv *Prev
 		return r.stop(ctx, inv, st, pv, unknownEntry(inv, st, code, reason))
 	}
 	rev := r.reversal(old)
-	if pv != nil {
+	if r.preview {
 		o := r.settled(inv, st, StateSkipped, fmt.Sprintf("%s: its entry %s would be reversed", reason, refText(old.Ref)), "")
 		o.Action = ActionReversed
 		pv.Reversal = rev
@@ -444,7 +444,7 @@ func (r *run) adopt(ctx context.Context, inv *Invoice, st *State, key string, pv
 			entry = e
 		}
 	}
-	if pv != nil {
+	if r.preview {
 		o = r.outcome(inv, st, StateSynchronized)
 		o.Action, o.Entry, o.Key = ActionRecovered, ref, key
 		choice.set(&o)
