@@ -1,0 +1,250 @@
+package invoicesync
+
+import (
+	"fmt"
+)
+
+// assemble lays out the entry lines in sales orientation: credits positive.
+func (s *build) assemble() error {
+	m, inv := s.m, s.inv
+	group := m.LineGrouping != OnePerSourceLine
+	size := 6 + 4*len(s.cats)
+	if !group {
+		size += len(s.lines)
+	}
+	s.plines = make([]pline, 0, size)
+	s.members = make([]member, 0, 2*len(s.lines))
+	revenue := KindRevenue
+	if s.dir == Purchase {
+		revenue = KindExpense
+	}
+
+	// Partner and prepayment.
+	collField, coll := "accounts.customer_collective", m.Accounts.CustomerCollective
+	prepField, prep := "accounts.customer_prepayment", m.Accounts.CustomerPrepayment
+	if s.dir == Purchase {
+		collField, coll = "accounts.supplier_collective", m.Accounts.SupplierCollective
+		prepField, prep = "accounts.supplier_prepayment", m.Accounts.SupplierPrepayment
+	}
+	partnerAmount := -s.add(s.add(s.gross, s.payRounding), -s.withheld)
+	if prep != "" && s.prepaid != 0 {
+		partnerAmount = -s.payable
+		if err := s.fixedAccount(prepField, prep, 0); err != nil {
+			return err
+		}
+	}
+	if partnerAmount != 0 {
+		if err := s.fixedAccount(collField, coll, 0); err != nil {
+			return err
+		}
+		p := s.line(KindPartner, coll, "", false)
+		p.amount, p.partner, p.accSrc = partnerAmount, true, FromMapping
+	}
+	if prep != "" && s.prepaid != 0 {
+		p := s.line(KindPrepayment, prep, "", false)
+		p.amount, p.accSrc = -s.prepaid, FromMapping
+	}
+	// Withheld taxes: in sales orientation a debit, the claim on the tax
+	// authority; mirrored for a purchase, the debt to it.
+	for _, w := range s.withholds {
+		if err := s.fixedAccount(w.field, w.account, 0); err != nil {
+			return err
+		}
+		p := s.line(KindWithholding, w.account, "", true)
+		p.amount, p.accSrc = s.add(p.amount, -w.amount), FromMapping
+		p.desc = firstNonEmpty(p.desc, w.tax)
+	}
+
+	// Revenue or expense.
+	discField, disc := s.discountAccount()
+	chargeField, chargeAcct := s.chargeAccount()
+	for i := range s.lines {
+		l, c := &s.lines[i], &s.cats[s.lines[i].cat]
+		amount := l.net
+		if disc != "" {
+			amount = s.add(amount, l.lineAllow)
+		} else {
+			amount = s.add(amount, -l.docAllow)
+		}
+		if chargeAcct != "" {
+			amount = s.add(amount, -l.lineCharge)
+		} else {
+			amount = s.add(amount, l.docCharge)
+		}
+		p := s.line(revenue, l.account, c.code.Code, group)
+		p.amount = s.add(p.amount, amount)
+		p.accSrc, p.rule, p.tried, p.vatRule = l.accSrc, l.rule, l.tried, c.rule+1
+		s.addSource(p, i, inv.Lines[i].Description)
+	}
+	defField, def := s.defaultAccount()
+	for ci := range s.cats {
+		c := &s.cats[ci]
+		if !c.orphan {
+			continue
+		}
+		// Document allowances or charges with no line to spread over: their
+		// own line, on the discount or charge account when set, else the default.
+		if disc == "" && c.allowance != 0 || chargeAcct == "" && c.charge != 0 {
+			if err := s.fixedAccount(defField, def, 0); err != nil {
+				return err
+			}
+			p := s.line(revenue, def, c.code.Code, group)
+			p.accSrc, p.vatRule = FromDefault, c.rule+1
+			if disc == "" {
+				p.amount = s.add(p.amount, -c.allowance)
+			}
+			if chargeAcct == "" {
+				p.amount = s.add(p.amount, c.charge)
+			}
+			p.desc = firstNonEmpty(p.desc, c.reason)
+		}
+	}
+
+	// Discounts and charges on their own accounts.
+	if disc != "" {
+		if err := s.sideLines(KindDiscount, discField, disc, -1, group, func(l *srcLine) int64 { return l.lineAllow }, func(c *category) int64 { return c.allowance }); err != nil {
+			return err
+		}
+	}
+	if chargeAcct != "" {
+		if err := s.sideLines(KindCharge, chargeField, chargeAcct, 1, group, func(l *srcLine) int64 { return l.lineCharge }, func(c *category) int64 { return c.charge }); err != nil {
+			return err
+		}
+	}
+
+	// VAT, per VAT code.
+	rules, key := s.rules()
+	for ci := range s.cats {
+		c := &s.cats[ci]
+		if c.vat == 0 && c.rcVAT == 0 {
+			continue
+		}
+		r := &rules[c.rule]
+		acct := firstNonEmpty(r.Account, c.code.Account)
+		if acct == "" || !s.usable(acct) { // the field is named only on failure
+			field := fmt.Sprintf("%s[%d].account", key, c.rule)
+			if acct == "" {
+				return s.fail(CodeVATCodeNotFound, c.firstLine, field, c.code.Code, "",
+					"VAT code "+c.code.Code+" has no account to post its VAT to", "set the account of the VAT rule in the mapping")
+			}
+			return s.fixedAccount(field, acct, c.firstLine)
+		}
+		if c.vat != 0 {
+			p := s.line(KindVAT, acct, c.code.Code, true)
+			p.amount, p.accSrc, p.desc, p.vatRule = s.add(p.amount, c.vat), FromVATCode, c.code.Name, c.rule+1
+			s.addCategorySources(p, ci)
+		}
+		if c.rcVAT != 0 {
+			due := firstNonEmpty(r.DueAccount, c.code.DueAccount)
+			if !s.usable(due) {
+				return s.fixedAccount(fmt.Sprintf("%s[%d].due_account", key, c.rule), due, c.firstLine)
+			}
+			// Sales orientation: the deductible side is a credit here and
+			// becomes the debit once the purchase is mirrored.
+			p := s.line(KindReverseChargeVAT, acct, c.code.Code, true)
+			p.amount, p.accSrc, p.desc, p.vatRule = s.add(p.amount, c.rcVAT), FromVATCode, c.code.Name, c.rule+1
+			s.addCategorySources(p, ci)
+			p = s.line(KindReverseChargeVAT, due, c.code.Code, true)
+			p.amount, p.accSrc, p.desc, p.vatRule = s.add(p.amount, -c.rcVAT), FromVATCode, c.code.Name, c.rule+1
+			s.addCategorySources(p, ci)
+		}
+	}
+
+	// Declared payable rounding (BT-114): booked as declared, no tolerance.
+	if s.payRounding != 0 {
+		p := s.line(KindRounding, "", s.roundingVATCode(), false)
+		p.amount, p.sideAcct, p.accSrc = s.payRounding, true, FromMapping
+		p.note = "payable rounding declared by the invoice (BT-114): " + s.money(s.payRounding, s.ip)
+	}
+	return nil
+}
+
+// sideLines adds discount or charge lines: line-level amounts per source line
+// (or grouped per VAT code) and document-level amounts per VAT code. sign is
+// the sales-orientation sign: -1 for discounts, +1 for charges.
+func (s *build) sideLines(kind LineKind, field, account string, sign int64, group bool, lineAmt func(*srcLine) int64, docAmt func(*category) int64) error {
+	needed := false // the account is checked only when the invoice uses it
+	for i := range s.lines {
+		needed = needed || lineAmt(&s.lines[i]) != 0
+	}
+	for ci := range s.cats {
+		needed = needed || docAmt(&s.cats[ci]) != 0
+	}
+	if !needed {
+		return nil
+	}
+	if err := s.fixedAccount(field, account, 0); err != nil {
+		return err
+	}
+	for i := range s.lines {
+		l := &s.lines[i]
+		if a := lineAmt(l); a != 0 {
+			p := s.line(kind, account, s.cats[l.cat].code.Code, group)
+			p.amount, p.accSrc, p.vatRule = s.add(p.amount, sign*a), FromMapping, s.cats[l.cat].rule+1
+			s.addSource(p, i, acReason(s.inv.Lines[i], kind))
+		}
+	}
+	for ci := range s.cats {
+		c := &s.cats[ci]
+		if a := docAmt(c); a != 0 {
+			p := s.line(kind, account, c.code.Code, true)
+			p.amount, p.accSrc, p.vatRule = s.add(p.amount, sign*a), FromMapping, c.rule+1
+			if p.srcCount == 0 {
+				p.desc = firstNonEmpty(p.desc, c.reason)
+			} else if c.reason != p.desc {
+				p.mixed = true
+			}
+		}
+	}
+	return nil
+}
+
+func acReason(l Line, kind LineKind) string {
+	list := l.Allowances
+	if kind == KindCharge {
+		list = l.Charges
+	}
+	for _, ac := range list {
+		if ac.Reason != "" {
+			return ac.Reason
+		}
+	}
+	return l.Description
+}
+
+func (s *build) discountAccount() (string, string) {
+	if s.dir == Purchase {
+		return "accounts.purchase_discount", s.m.Accounts.PurchaseDiscount
+	}
+	return "accounts.sales_discount", s.m.Accounts.SalesDiscount
+}
+
+func (s *build) chargeAccount() (string, string) {
+	if s.dir == Purchase {
+		return "accounts.purchase_charge", s.m.Accounts.PurchaseCharge
+	}
+	return "accounts.sales_charge", s.m.Accounts.SalesCharge
+}
+
+// addSource records that line i (0-based) feeds pending line p.
+func (s *build) addSource(p *pline, i int, desc string) {
+	s.members = append(s.members, member{pl: p.idx, line: i})
+	if p.srcCount == 0 {
+		p.desc, p.lines = desc, i
+	} else {
+		p.lines = -1
+		if desc != p.desc {
+			p.mixed = true
+		}
+	}
+	p.srcCount++
+}
+
+// addCategorySources records that the lines of category ci feed VAT line p.
+func (s *build) addCategorySources(p *pline, ci int) {
+	for i := range s.lines {
+		if s.lines[i].cat == ci {
+			s.members = append(s.members, member{pl: p.idx, line: i})
+		}
+	}
+}
