@@ -103,7 +103,7 @@ var buildSteps = [...]func(*build) error{
 	(*build).spread,
 	// build_vat.go: each category's VAT, declared or computed, and the self-assessed VAT.
 	(*build).computeVAT,
-	// build_assemble.go: the entry lines in sales orientation, one named step per kind.
+	// build_assemble.go: the entry lines in sales orientation, one step per kind of line (assembleSteps).
 	(*build).assemble,
 	// build_balance.go: the rounding line, the orientation, then the ledger currency.
 	(*build).balance, // book the residual within the tolerance; mirror purchases and credit notes

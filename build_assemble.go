@@ -1,25 +1,54 @@
 package invoicesync
 
-import (
-	"fmt"
-)
+import "fmt"
 
-// assemble lays out the entry lines in sales orientation: credits positive.
+// assemble lays out the entry lines in sales orientation (credits positive),
+// running assembleSteps in order: the order of Entry.Lines.
 func (s *build) assemble() error {
-	m, inv := s.m, s.inv
-	group := m.LineGrouping != OnePerSourceLine
 	size := 6 + 4*len(s.cats)
-	if !group {
+	if !s.grouped() {
 		size += len(s.lines)
 	}
 	s.plines = make([]pline, 0, size)
 	s.members = make([]member, 0, 2*len(s.lines))
-	revenue := KindRevenue
-	if s.dir == Purchase {
-		revenue = KindExpense
+	for _, step := range assembleSteps {
+		if err := step(s); err != nil {
+			return err
+		}
 	}
+	return nil
+}
 
-	// Partner and prepayment.
+// assembleSteps are the steps of assemble, in order, each adding one kind of
+// entry line.
+var assembleSteps = [...]func(*build) error{
+	(*build).addPartnerLines,           // the partner line and the prepayment line
+	(*build).addWithholdingLines,       // one line per withheld tax
+	(*build).addRevenueLines,           // revenue or expense, and unspread document allowances and charges
+	(*build).addDiscountAndChargeLines, // discounts and charges on their own accounts
+	(*build).addVATLines,               // VAT per VAT code, self-assessed VAT twice
+	(*build).addPayableRounding,        // the payable rounding the invoice declares (BT-114)
+}
+
+// grouped reports whether source lines with the same account and VAT code
+// share one entry line.
+func (s *build) grouped() bool { return s.m.LineGrouping != OnePerSourceLine }
+
+// revenueKind is the kind of the lines an invoice's lines become: revenue on
+// a sales invoice, expense on a purchase.
+func (s *build) revenueKind() LineKind {
+	if s.dir == Purchase {
+		return KindExpense
+	}
+	return KindRevenue
+}
+
+// addPartnerLines adds the partner line, the amount the partner owes (or is
+// owed): the gross with the payable rounding, less the withheld taxes, or the
+// payable when the prepaid amount has its own prepayment account; and that
+// prepayment line.
+func (s *build) addPartnerLines() error {
+	m := s.m
 	collField, coll := "accounts.customer_collective", m.Accounts.CustomerCollective
 	prepField, prep := "accounts.customer_prepayment", m.Accounts.CustomerPrepayment
 	if s.dir == Purchase {
@@ -44,8 +73,12 @@ func (s *build) assemble() error {
 		p := s.line(KindPrepayment, prep, "", false)
 		p.amount, p.accSrc = -s.prepaid, FromMapping
 	}
-	// Withheld taxes: in sales orientation a debit, the claim on the tax
-	// authority; mirrored for a purchase, the debt to it.
+	return nil
+}
+
+// addWithholdingLines adds the withheld taxes: in sales orientation a debit,
+// the claim on the tax authority; mirrored for a purchase, the debt to it.
+func (s *build) addWithholdingLines() error {
 	for _, w := range s.withholds {
 		if err := s.fixedAccount(w.field, w.account, 0); err != nil {
 			return err
@@ -54,10 +87,18 @@ func (s *build) assemble() error {
 		p.amount, p.accSrc = s.add(p.amount, -w.amount), FromMapping
 		p.desc = firstNonEmpty(p.desc, w.tax)
 	}
+	return nil
+}
 
-	// Revenue or expense.
-	discField, disc := s.discountAccount()
-	chargeField, chargeAcct := s.chargeAccount()
+// addRevenueLines adds the revenue or expense lines: each source line's net,
+// less its share of the document allowances and plus its share of the
+// document charges, and its own allowances and charges when they have no
+// account of their own. Document allowances or charges with no line to spread
+// over get their own line, on the default account.
+func (s *build) addRevenueLines() error {
+	inv, group, revenue := s.inv, s.grouped(), s.revenueKind()
+	_, disc := s.discountAccount()
+	_, chargeAcct := s.chargeAccount()
 	for i := range s.lines {
 		l, c := &s.lines[i], &s.cats[s.lines[i].cat]
 		amount := l.net
@@ -99,20 +140,29 @@ func (s *build) assemble() error {
 			p.desc = firstNonEmpty(p.desc, c.reason)
 		}
 	}
+	return nil
+}
 
-	// Discounts and charges on their own accounts.
-	if disc != "" {
+// addDiscountAndChargeLines adds the allowances and the charges on their own
+// accounts, when the mapping sets them.
+func (s *build) addDiscountAndChargeLines() error {
+	group := s.grouped()
+	if discField, disc := s.discountAccount(); disc != "" {
 		if err := s.sideLines(KindDiscount, discField, disc, -1, group, func(l *srcLine) int64 { return l.lineAllow }, func(c *category) int64 { return c.allowance }); err != nil {
 			return err
 		}
 	}
-	if chargeAcct != "" {
+	if chargeField, chargeAcct := s.chargeAccount(); chargeAcct != "" {
 		if err := s.sideLines(KindCharge, chargeField, chargeAcct, 1, group, func(l *srcLine) int64 { return l.lineCharge }, func(c *category) int64 { return c.charge }); err != nil {
 			return err
 		}
 	}
+	return nil
+}
 
-	// VAT, per VAT code.
+// addVATLines adds the VAT lines, one per VAT code, on the VAT rule's account
+// or else the code's; a self-assessed VAT gets two lines, deductible and due.
+func (s *build) addVATLines() error {
 	rules, key := s.rules()
 	for ci := range s.cats {
 		c := &s.cats[ci]
@@ -149,8 +199,12 @@ func (s *build) assemble() error {
 			s.addCategorySources(p, ci)
 		}
 	}
+	return nil
+}
 
-	// Declared payable rounding (BT-114): booked as declared, no tolerance.
+// addPayableRounding adds the payable rounding the invoice declares (BT-114),
+// booked as declared, with no tolerance; its account depends on its side.
+func (s *build) addPayableRounding() error {
 	if s.payRounding != 0 {
 		p := s.line(KindRounding, "", s.roundingVATCode(), false)
 		p.amount, p.sideAcct, p.accSrc = s.payRounding, true, FromMapping

@@ -39,7 +39,7 @@ func (s *build) spread() error {
 			shares, err = rounding.DistributeUnits(part.total, weights, shares)
 			if err != nil {
 				// No line, or lines summing to zero: the amount stays whole on
-				// its own line (see assemble).
+				// its own line (see addRevenueLines).
 				c.orphan = true
 				continue
 			}
