@@ -76,8 +76,11 @@ func (b *Builder) Build(inv *Invoice, partner PartnerRef) (*Entry, error) {
 			return nil, err
 		}
 		if s.overflow {
-			return nil, s.fail(CodeAmountValidation, 0, "", "", "", "the invoice's amounts are too large to add up exactly",
-				"check the invoice amounts in the invoicing tool")
+			return nil, s.invoiceError(&SyncError{
+				Code:       CodeAmountValidation,
+				Message:    "the invoice's amounts are too large to add up exactly",
+				Resolution: "check the invoice amounts in the invoicing tool",
+			})
 		}
 	}
 	return s.entry()
@@ -220,11 +223,12 @@ type member struct{ pl, line int }
 
 // Helpers used by several steps.
 
-func (s *build) fail(code ErrorCode, line int, field, value, expected, msg, resolution string) *SyncError {
-	return &SyncError{
-		Code: code, InvoiceID: s.inv.ID, InvoiceNumber: s.inv.Number, Line: line,
-		Field: field, Value: value, Expected: expected, Message: msg, Resolution: resolution,
-	}
+// invoiceError completes e, a failure to build this invoice's entry, with the
+// invoice's id and number, and returns it. Every failure of the builder is a
+// keyed SyncError literal passed through it.
+func (s *build) invoiceError(e *SyncError) *SyncError {
+	e.InvoiceID, e.InvoiceNumber = s.inv.ID, s.inv.Number
+	return e
 }
 
 // add returns a+b and records an overflow.
@@ -257,12 +261,17 @@ func (s *build) unitsAt(d decimal.Decimal, code ErrorCode, line int, name string
 		field = fmt.Sprintf("%s[%d]%s", name, idx, suffix)
 	}
 	if ok || d.Round(s.ip).Equal(d) { // exact in minor units, only too many of them
-		return 0, s.fail(code, line, field, d.String(), "", field+" is too large",
-			"check "+field+" in the invoicing tool")
+		return 0, s.invoiceError(&SyncError{
+			Code: code, Line: line, Field: field, Value: d.String(),
+			Message:    field + " is too large",
+			Resolution: "check " + field + " in the invoicing tool",
+		})
 	}
-	return 0, s.fail(code, line, field, d.String(), "",
-		fmt.Sprintf("%s has more decimals than %s allows (%d)", field, s.inv.Currency, s.ip),
-		fmt.Sprintf("correct %s in the invoicing tool: amounts in %s have at most %d decimals", field, s.inv.Currency, s.ip))
+	return 0, s.invoiceError(&SyncError{
+		Code: code, Line: line, Field: field, Value: d.String(),
+		Message:    fmt.Sprintf("%s has more decimals than %s allows (%d)", field, s.inv.Currency, s.ip),
+		Resolution: fmt.Sprintf("correct %s in the invoicing tool: amounts in %s have at most %d decimals", field, s.inv.Currency, s.ip),
+	})
 }
 
 func abs(x int64) int64 {
@@ -332,17 +341,26 @@ func (s *build) usable(number string) bool {
 // fixedAccount checks an account named by the mapping.
 func (s *build) fixedAccount(field, number string, line int) error {
 	if number == "" {
-		return s.fail(CodeAccountNumberNotFound, line, field, "", "", field+" is needed for this invoice and not set",
-			"set "+field+" in the mapping")
+		return s.invoiceError(&SyncError{
+			Code: CodeAccountNumberNotFound, Line: line, Field: field,
+			Message:    field + " is needed for this invoice and not set",
+			Resolution: "set " + field + " in the mapping",
+		})
 	}
 	a, ok := s.b.chart.Account(number)
 	if !ok {
-		return s.fail(CodeAccountNumberNotFound, line, field, number, "", "account "+number+" ("+field+") does not exist in the ledger",
-			"create account "+number+" in the ledger or choose another one for "+field)
+		return s.invoiceError(&SyncError{
+			Code: CodeAccountNumberNotFound, Line: line, Field: field, Value: number,
+			Message:    "account " + number + " (" + field + ") does not exist in the ledger",
+			Resolution: "create account " + number + " in the ledger or choose another one for " + field,
+		})
 	}
 	if !a.Active {
-		return s.fail(CodeAccountNumberNotActive, line, field, number, "", "account "+number+" ("+field+") is not active in the ledger",
-			"reactivate account "+number+" in the ledger or choose another one for "+field)
+		return s.invoiceError(&SyncError{
+			Code: CodeAccountNumberNotActive, Line: line, Field: field, Value: number,
+			Message:    "account " + number + " (" + field + ") is not active in the ledger",
+			Resolution: "reactivate account " + number + " in the ledger or choose another one for " + field,
+		})
 	}
 	return nil
 }

@@ -51,10 +51,12 @@ func (s *build) resolveAccounts() error {
 		if def == "" {
 			tried, state = sl.tried, "is not set"
 		}
-		return s.fail(code, i+1, defField, def, "",
-			fmt.Sprintf("no usable account for the line: tried %s; the default account %s %s", s.describeTried(tried), def, state),
-			"use an existing, active account on the line in the invoicing tool, or create or reactivate account "+
-				firstNonEmpty(def, "(default)")+" in the ledger, or choose another "+defField+" in the mapping")
+		return s.invoiceError(&SyncError{
+			Code: code, Line: i + 1, Field: defField, Value: def,
+			Message: fmt.Sprintf("no usable account for the line: tried %s; the default account %s %s", s.describeTried(tried), def, state),
+			Resolution: "use an existing, active account on the line in the invoicing tool, or create or reactivate account " +
+				firstNonEmpty(def, "(default)") + " in the ledger, or choose another " + defField + " in the mapping",
+		})
 	}
 	return nil
 }

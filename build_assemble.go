@@ -174,8 +174,11 @@ func (s *build) addVATLines() error {
 		if acct == "" || !s.usable(acct) { // the field is named only on failure
 			field := fmt.Sprintf("%s[%d].account", key, c.rule)
 			if acct == "" {
-				return s.fail(CodeVATCodeNotFound, c.firstLine, field, c.code.Code, "",
-					"VAT code "+c.code.Code+" has no account to post its VAT to", "set the account of the VAT rule in the mapping")
+				return s.invoiceError(&SyncError{
+					Code: CodeVATCodeNotFound, Line: c.firstLine, Field: field, Value: c.code.Code,
+					Message:    "VAT code " + c.code.Code + " has no account to post its VAT to",
+					Resolution: "set the account of the VAT rule in the mapping",
+				})
 			}
 			return s.fixedAccount(field, acct, c.firstLine)
 		}

@@ -14,10 +14,12 @@ func (s *build) balance() error {
 		if d > s.tol || d < -s.tol {
 			// d is what the lines and VAT add up to beyond the declared gross.
 			got := s.add(s.gross, d)
-			return s.fail(CodeAmountValidation, 0, "Totals.Gross (BT-112)", s.money(s.gross, s.ip), s.money(got, s.ip),
-				fmt.Sprintf("declared gross %s but the lines and VAT add up to %s: a difference of %s, more than the tolerance of %s",
+			return s.invoiceError(&SyncError{
+				Code: CodeAmountValidation, Field: "Totals.Gross (BT-112)", Value: s.money(s.gross, s.ip), Expected: s.money(got, s.ip),
+				Message: fmt.Sprintf("declared gross %s but the lines and VAT add up to %s: a difference of %s, more than the tolerance of %s",
 					s.money(s.gross, s.ip), s.money(got, s.ip), s.money(abs(d), s.ip), s.money(s.tol, s.ip)),
-				"check the invoice lines, VAT and totals in the invoicing tool; if they are right, raise the rounding tolerance of the mapping")
+				Resolution: "check the invoice lines, VAT and totals in the invoicing tool; if they are right, raise the rounding tolerance of the mapping",
+			})
 		}
 		p := s.line(KindRounding, "", s.roundingVATCode(), false)
 		p.amount, p.sideAcct, p.accSrc = -d, true, FromMapping
@@ -50,8 +52,11 @@ func (s *build) convert() error {
 		q, err := rounding.Divide(rounding.FromUnits(p.amount, s.ip), rate, s.lp, s.m.Rounding)
 		u, ok := rounding.ToUnits(q, s.lp)
 		if err != nil || !ok {
-			return s.fail(CodeCurrencyValidation, 0, "ExchangeRate", rate.String(), "", "the amounts cannot be converted at this rate",
-				"check the exchange rate of the invoice")
+			return s.invoiceError(&SyncError{
+				Code: CodeCurrencyValidation, Field: "ExchangeRate", Value: rate.String(),
+				Message:    "the amounts cannot be converted at this rate",
+				Resolution: "check the exchange rate of the invoice",
+			})
 		}
 		p.ledger = u
 	}

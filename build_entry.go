@@ -25,8 +25,11 @@ func (s *build) entry() (*Entry, error) {
 		}
 	}
 	if n == 0 {
-		return nil, s.fail(CodeNothingToPost, 0, "Totals.Gross (BT-112)", s.money(s.gross, s.ip), "", "every amount of the invoice is zero: there is nothing to post",
-			"nothing to do; the invoice can be skipped")
+		return nil, s.invoiceError(&SyncError{
+			Code: CodeNothingToPost, Field: "Totals.Gross (BT-112)", Value: s.money(s.gross, s.ip),
+			Message:    "every amount of the invoice is zero: there is nothing to post",
+			Resolution: "nothing to do; the invoice can be skipped",
+		})
 	}
 	e := &Entry{
 		Journal: journal, Date: inv.IssueDate, DueDate: inv.DueDate, Reference: inv.Number,
@@ -93,8 +96,11 @@ func (s *build) entry() (*Entry, error) {
 		e.Label = s.b.labeler.Label(f)
 	}
 	if d := s.sum(true); d != 0 || s.overflow { // a bug if it ever fires: never post it
-		return nil, s.fail(CodeAmountValidation, 0, "", "", "", fmt.Sprintf("internal error: the entry is off by %s, it was not built", s.money(d, s.lp)),
-			"report this invoice to the invoicesync maintainers")
+		return nil, s.invoiceError(&SyncError{
+			Code:       CodeAmountValidation,
+			Message:    fmt.Sprintf("internal error: the entry is off by %s, it was not built", s.money(d, s.lp)),
+			Resolution: "report this invoice to the invoicesync maintainers",
+		})
 	}
 	return e, nil
 }
@@ -104,15 +110,19 @@ func (s *build) journal() (string, error) {
 	var code string
 	if len(j.BySource) > 0 {
 		if inv.SourceJournal == "" {
-			return "", s.fail(CodeJournalNotLinked, 0, "SourceJournal", "", "",
-				"the invoice is not linked to a journal in the invoicing tool, and the mapping maps journals per source journal",
-				"link the invoice to a journal in the invoicing tool")
+			return "", s.invoiceError(&SyncError{
+				Code: CodeJournalNotLinked, Field: "SourceJournal",
+				Message:    "the invoice is not linked to a journal in the invoicing tool, and the mapping maps journals per source journal",
+				Resolution: "link the invoice to a journal in the invoicing tool",
+			})
 		}
 		var ok bool
 		if code, ok = j.BySource[inv.SourceJournal]; !ok || code == "" {
-			return "", s.fail(CodeMappingJournalNotFound, 0, "journals.by_source", inv.SourceJournal, "",
-				"source journal "+inv.SourceJournal+" is not mapped to a ledger journal",
-				"map source journal "+inv.SourceJournal+" to a ledger journal in the mapping")
+			return "", s.invoiceError(&SyncError{
+				Code: CodeMappingJournalNotFound, Field: "journals.by_source", Value: inv.SourceJournal,
+				Message:    "source journal " + inv.SourceJournal + " is not mapped to a ledger journal",
+				Resolution: "map source journal " + inv.SourceJournal + " to a ledger journal in the mapping",
+			})
 		}
 	} else {
 		field := "journals.sales"
@@ -127,14 +137,20 @@ func (s *build) journal() (string, error) {
 			field, code = "journals.purchase", j.Purchase
 		}
 		if code == "" {
-			return "", s.fail(CodeMappingJournalNotFound, 0, field, "", "", "no "+string(s.dir)+" journal is mapped",
-				"set "+field+" in the mapping")
+			return "", s.invoiceError(&SyncError{
+				Code: CodeMappingJournalNotFound, Field: field,
+				Message:    "no " + string(s.dir) + " journal is mapped",
+				Resolution: "set " + field + " in the mapping",
+			})
 		}
 	}
 	if s.b.chart.HasJournals() {
 		if _, ok := s.b.chart.Journal(code); !ok {
-			return "", s.fail(CodeMappingJournalNotFound, 0, "journals", code, "", "journal "+code+" does not exist in the ledger",
-				"create journal "+code+" in the ledger or map another one")
+			return "", s.invoiceError(&SyncError{
+				Code: CodeMappingJournalNotFound, Field: "journals", Value: code,
+				Message:    "journal " + code + " does not exist in the ledger",
+				Resolution: "create journal " + code + " in the ledger or map another one",
+			})
 		}
 	}
 	return code, nil

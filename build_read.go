@@ -13,35 +13,56 @@ func (s *build) header() error {
 	inv, m := s.inv, s.m
 	s.dir = inv.Direction
 	if !inv.Direction.Valid() {
-		return s.fail(CodeInvoiceValidation, 0, "Direction", string(inv.Direction), "",
-			"the invoice is neither sales nor purchase", `set Direction to "sales" or "purchase"`)
+		return s.invoiceError(&SyncError{
+			Code: CodeInvoiceValidation, Field: "Direction", Value: string(inv.Direction),
+			Message:    "the invoice is neither sales nor purchase",
+			Resolution: `set Direction to "sales" or "purchase"`,
+		})
 	}
 	if !inv.Kind.Valid() {
-		return s.fail(CodeInvoiceValidation, 0, "Kind", string(inv.Kind), "",
-			"the document is neither an invoice nor a credit note", `set Kind to "invoice" or "credit_note"`)
+		return s.invoiceError(&SyncError{
+			Code: CodeInvoiceValidation, Field: "Kind", Value: string(inv.Kind),
+			Message:    "the document is neither an invoice nor a credit note",
+			Resolution: `set Kind to "invoice" or "credit_note"`,
+		})
 	}
 	if inv.IssueDate.IsZero() {
-		return s.fail(CodeInvoiceValidation, 0, "IssueDate (BT-2)", "", "", "the invoice has no issue date",
-			"set the invoice date in the invoicing tool")
+		return s.invoiceError(&SyncError{
+			Code: CodeInvoiceValidation, Field: "IssueDate (BT-2)",
+			Message:    "the invoice has no issue date",
+			Resolution: "set the invoice date in the invoicing tool",
+		})
 	}
 	if len(inv.Lines) == 0 {
-		return s.fail(CodeLineValidation, 0, "Lines", "", "", "the invoice has no lines", "add at least one line to the invoice")
+		return s.invoiceError(&SyncError{
+			Code: CodeLineValidation, Field: "Lines",
+			Message:    "the invoice has no lines",
+			Resolution: "add at least one line to the invoice",
+		})
 	}
 	var ok bool
 	if s.ip, ok = m.MinorUnits.MinorUnits(inv.Currency); !ok {
-		return s.fail(CodeCurrencyValidation, 0, "Currency (BT-5)", inv.Currency, "", "unknown currency",
-			"use an ISO 4217 currency code, or declare its minor units in the mapping")
+		return s.invoiceError(&SyncError{
+			Code: CodeCurrencyValidation, Field: "Currency (BT-5)", Value: inv.Currency,
+			Message:    "unknown currency",
+			Resolution: "use an ISO 4217 currency code, or declare its minor units in the mapping",
+		})
 	}
 	s.ledgerCur = strings.ToUpper(strings.TrimSpace(firstNonEmpty(m.LedgerCurrency, inv.Currency)))
 	if s.lp, ok = m.MinorUnits.MinorUnits(s.ledgerCur); !ok {
-		return s.fail(CodeCurrencyValidation, 0, "ledger_currency", s.ledgerCur, "", "unknown ledger currency",
-			"use an ISO 4217 currency code in the mapping")
+		return s.invoiceError(&SyncError{
+			Code: CodeCurrencyValidation, Field: "ledger_currency", Value: s.ledgerCur,
+			Message:    "unknown ledger currency",
+			Resolution: "use an ISO 4217 currency code in the mapping",
+		})
 	}
 	s.foreign = !strings.EqualFold(strings.TrimSpace(inv.Currency), s.ledgerCur)
 	if s.foreign && inv.ExchangeRate.Sign() <= 0 {
-		return s.fail(CodeCurrencyValidation, 0, "ExchangeRate", inv.ExchangeRate.String(), "",
-			fmt.Sprintf("the invoice is in %s, the ledger in %s, and there is no exchange rate", inv.Currency, s.ledgerCur),
-			fmt.Sprintf("give the invoice an exchange rate: how many %s one %s buys", inv.Currency, s.ledgerCur))
+		return s.invoiceError(&SyncError{
+			Code: CodeCurrencyValidation, Field: "ExchangeRate", Value: inv.ExchangeRate.String(),
+			Message:    fmt.Sprintf("the invoice is in %s, the ledger in %s, and there is no exchange rate", inv.Currency, s.ledgerCur),
+			Resolution: fmt.Sprintf("give the invoice an exchange rate: how many %s one %s buys", inv.Currency, s.ledgerCur),
+		})
 	}
 	s.tol = int64(m.RoundingTolerance)
 	if s.tol <= 0 {
@@ -61,8 +82,11 @@ func (s *build) readLines() error {
 		}
 		k, why, ok := s.key(l.VATCategory, l.VATRate)
 		if !ok {
-			return s.fail(CodeLineValidation, i+1, "VATRate (BT-152)", rateText(l.VATRate), "", "the line has "+why,
-				fmt.Sprintf("set a VAT rate or VAT category on line %d in the invoicing tool", i+1))
+			return s.invoiceError(&SyncError{
+				Code: CodeLineValidation, Line: i + 1, Field: "VATRate (BT-152)", Value: rateText(l.VATRate),
+				Message:    "the line has " + why,
+				Resolution: fmt.Sprintf("set a VAT rate or VAT category on line %d in the invoicing tool", i+1),
+			})
 		}
 		for j := range l.Allowances {
 			u, err := s.unitsAt(l.Allowances[j].Amount, CodeLineValidation, i+1, "Allowances", j, ".Amount (BT-136)")
@@ -142,9 +166,11 @@ func (s *build) readDocument() error {
 			}
 			k, why, ok := s.key(ac.VATCategory, ac.VATRate)
 			if !ok {
-				return s.fail(CodeLineValidation, 0, fmt.Sprintf("%s[%d].VATRate", name, i), rateText(ac.VATRate), "",
-					"the document "+strings.ToLower(name[:len(name)-1])+" has "+why,
-					"set the VAT category and rate of the document "+strings.ToLower(name[:len(name)-1])+" in the invoicing tool")
+				return s.invoiceError(&SyncError{
+					Code: CodeLineValidation, Field: fmt.Sprintf("%s[%d].VATRate", name, i), Value: rateText(ac.VATRate),
+					Message:    "the document " + strings.ToLower(name[:len(name)-1]) + " has " + why,
+					Resolution: "set the VAT category and rate of the document " + strings.ToLower(name[:len(name)-1]) + " in the invoicing tool",
+				})
 			}
 			c := &s.cats[s.catIndex(k, true, 0)]
 			if charge {
@@ -172,8 +198,11 @@ func (s *build) readDocument() error {
 		v := &s.inv.VATBreakdown[i]
 		k, why, ok := s.key(v.Category, v.Rate)
 		if !ok {
-			return s.fail(CodeAmountValidation, 0, fmt.Sprintf("VATBreakdown[%d].Rate (BT-119)", i), rateText(v.Rate), "", "the VAT breakdown has "+why,
-				"correct the VAT breakdown in the invoicing tool")
+			return s.invoiceError(&SyncError{
+				Code: CodeAmountValidation, Field: fmt.Sprintf("VATBreakdown[%d].Rate (BT-119)", i), Value: rateText(v.Rate),
+				Message:    "the VAT breakdown has " + why,
+				Resolution: "correct the VAT breakdown in the invoicing tool",
+			})
 		}
 		tax, err := s.unitsAt(v.TaxAmount, CodeAmountValidation, 0, "VATBreakdown", i, ".TaxAmount (BT-117)")
 		if err != nil {
@@ -201,8 +230,11 @@ func (s *build) readWithholdings() error {
 		}
 		tax := strings.TrimSpace(w.Tax)
 		if tax == "" {
-			return s.fail(CodeInvoiceValidation, 0, fmt.Sprintf("Withholdings[%d].Tax", i), "", "",
-				"a withheld tax has no name, so its account cannot be chosen", "name the withheld tax in the invoicing tool")
+			return s.invoiceError(&SyncError{
+				Code: CodeInvoiceValidation, Field: fmt.Sprintf("Withholdings[%d].Tax", i),
+				Message:    "a withheld tax has no name, so its account cannot be chosen",
+				Resolution: "name the withheld tax in the invoicing tool",
+			})
 		}
 		rule := -1
 		for j := range s.m.Withholding {
@@ -213,9 +245,11 @@ func (s *build) readWithholdings() error {
 			}
 		}
 		if rule < 0 {
-			return s.fail(CodeMappingTaxRateNotFound, 0, fmt.Sprintf("Withholdings[%d].Tax", i), tax, "",
-				fmt.Sprintf("the invoice withholds %s %s and the mapping has no withholding rule for %s %s", s.money(u, s.ip), tax, s.dir, tax),
-				fmt.Sprintf("add a withholding rule for %s to the mapping, with the account of the withheld amount", tax))
+			return s.invoiceError(&SyncError{
+				Code: CodeMappingTaxRateNotFound, Field: fmt.Sprintf("Withholdings[%d].Tax", i), Value: tax,
+				Message:    fmt.Sprintf("the invoice withholds %s %s and the mapping has no withholding rule for %s %s", s.money(u, s.ip), tax, s.dir, tax),
+				Resolution: fmt.Sprintf("add a withholding rule for %s to the mapping, with the account of the withheld amount", tax),
+			})
 		}
 		s.withholds = append(s.withholds, withhold{tax: tax, account: s.m.Withholding[rule].Account,
 			field: fmt.Sprintf("withholding[%d].account", rule), amount: u})

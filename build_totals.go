@@ -59,10 +59,12 @@ func (s *build) validateTotals() error {
 			continue
 		}
 		if d := s.add(c.declared, -c.computed); d > s.tol || d < -s.tol {
-			return s.fail(CodeAmountValidation, 0, c.field, s.money(c.declared, s.ip), s.money(c.computed, s.ip),
-				fmt.Sprintf("declared %s but %s is %s: a difference of %s, more than the tolerance of %s",
+			return s.invoiceError(&SyncError{
+				Code: CodeAmountValidation, Field: c.field, Value: s.money(c.declared, s.ip), Expected: s.money(c.computed, s.ip),
+				Message: fmt.Sprintf("declared %s but %s is %s: a difference of %s, more than the tolerance of %s",
 					s.money(c.declared, s.ip), c.rule, s.money(c.computed, s.ip), s.money(d, s.ip), s.money(s.tol, s.ip)),
-				"check the invoice totals in the invoicing tool; if they are right, raise the rounding tolerance of the mapping")
+				Resolution: "check the invoice totals in the invoicing tool; if they are right, raise the rounding tolerance of the mapping",
+			})
 		}
 	}
 	return nil

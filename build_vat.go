@@ -17,9 +17,11 @@ func (s *build) resolveVAT() error {
 		c := &s.cats[i]
 		c.rule = findVATRule(rules, c.key, country)
 		if c.rule < 0 {
-			return s.fail(CodeMappingTaxRateNotFound, c.firstLine, key, c.key.String(), "",
-				fmt.Sprintf("no %s VAT code is mapped for %s", s.dir, c.key),
-				fmt.Sprintf("add a VAT code for %s %s in the mapping (%s)", s.dir, c.key, key))
+			return s.invoiceError(&SyncError{
+				Code: CodeMappingTaxRateNotFound, Line: c.firstLine, Field: key, Value: c.key.String(),
+				Message:    fmt.Sprintf("no %s VAT code is mapped for %s", s.dir, c.key),
+				Resolution: fmt.Sprintf("add a VAT code for %s %s in the mapping (%s)", s.dir, c.key, key),
+			})
 		}
 		r := &rules[c.rule]
 		code, ok := s.b.chart.VATCode(r.Code)
@@ -29,9 +31,11 @@ func (s *build) resolveVAT() error {
 			if ok {
 				state = "is not active"
 			}
-			return s.fail(CodeVATCodeNotFound, c.firstLine, field(), r.Code, "",
-				fmt.Sprintf("VAT code %s, mapped for %s %s, %s in the ledger", r.Code, s.dir, c.key, state),
-				fmt.Sprintf("create or reactivate VAT code %s in the ledger, or map %s to another code", r.Code, c.key))
+			return s.invoiceError(&SyncError{
+				Code: CodeVATCodeNotFound, Line: c.firstLine, Field: field(), Value: r.Code,
+				Message:    fmt.Sprintf("VAT code %s, mapped for %s %s, %s in the ledger", r.Code, s.dir, c.key, state),
+				Resolution: fmt.Sprintf("create or reactivate VAT code %s in the ledger, or map %s to another code", r.Code, c.key),
+			})
 		}
 		c.code = code
 		c.reverse = s.dir == Purchase && (code.ReverseCharge || isReverseChargeCategory(c.key.cat))
@@ -40,8 +44,11 @@ func (s *build) resolveVAT() error {
 		if !c.key.hasRate || (c.reverse && c.rate == 0) {
 			cr, ok := rounding.ToUnits(code.Rate, rateDecimals)
 			if !ok || cr < 0 {
-				return s.fail(CodeVATCodeNotFound, c.firstLine, field(), code.Rate.String(), "",
-					fmt.Sprintf("the rate of VAT code %s is not usable", r.Code), "correct the rate of the VAT code in the ledger")
+				return s.invoiceError(&SyncError{
+					Code: CodeVATCodeNotFound, Line: c.firstLine, Field: field(), Value: code.Rate.String(),
+					Message:    fmt.Sprintf("the rate of VAT code %s is not usable", r.Code),
+					Resolution: "correct the rate of the VAT code in the ledger",
+				})
 			}
 			c.rate = cr
 		}
