@@ -1,6 +1,7 @@
 package invoicesync
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/shopspring/decimal"
@@ -332,11 +333,33 @@ func (s *build) roundingVATCode() string {
 	return s.m.RoundingVATCodes.Sales
 }
 
-// usable reports whether the chart has number as an active account.
-func (s *build) usable(number string) bool {
+// The builder asks the chart whether it may use an account or a VAT code in
+// these two functions only.
+
+// accountProblem returns nil when the chart has number as an active
+// account, else ErrAccountNumberNotFound or ErrAccountNumberNotActive.
+func (s *build) accountProblem(number string) error {
 	a, ok := s.b.chart.Account(number)
-	return ok && a.Active
+	switch {
+	case !ok:
+		return ErrAccountNumberNotFound
+	case !a.Active:
+		return ErrAccountNumberNotActive
+	}
+	return nil
 }
+
+// vatCodeProblem returns nil when the chart has code as an active VAT code,
+// else ErrVATCodeNotFound.
+func (s *build) vatCodeProblem(code string) error {
+	if v, ok := s.b.chart.VATCode(code); !ok || !v.Active {
+		return ErrVATCodeNotFound
+	}
+	return nil
+}
+
+// usable reports whether the chart has number as an active account.
+func (s *build) usable(number string) bool { return s.accountProblem(number) == nil }
 
 // fixedAccount checks an account named by the mapping.
 func (s *build) fixedAccount(field, number string, line int) error {
@@ -347,20 +370,20 @@ func (s *build) fixedAccount(field, number string, line int) error {
 			Resolution: "set " + field + " in the mapping",
 		})
 	}
-	a, ok := s.b.chart.Account(number)
-	if !ok {
+	switch err := s.accountProblem(number); {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrAccountNumberNotActive):
+		return s.invoiceError(&SyncError{
+			Code: CodeAccountNumberNotActive, Line: line, Field: field, Value: number,
+			Message:    "account " + number + " (" + field + ") is not active in the ledger",
+			Resolution: "reactivate account " + number + " in the ledger or choose another one for " + field,
+		})
+	default:
 		return s.invoiceError(&SyncError{
 			Code: CodeAccountNumberNotFound, Line: line, Field: field, Value: number,
 			Message:    "account " + number + " (" + field + ") does not exist in the ledger",
 			Resolution: "create account " + number + " in the ledger or choose another one for " + field,
 		})
 	}
-	if !a.Active {
-		return s.invoiceError(&SyncError{
-			Code: CodeAccountNumberNotActive, Line: line, Field: field, Value: number,
-			Message:    "account " + number + " (" + field + ") is not active in the ledger",
-			Resolution: "reactivate account " + number + " in the ledger or choose another one for " + field,
-		})
-	}
-	return nil
 }

@@ -1,6 +1,7 @@
 package invoicesync
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -45,7 +46,7 @@ func (s *build) resolveAccounts() error {
 		}
 		tried := append(sl.tried, def)
 		code, state := CodeAccountNumberNotFound, "does not exist"
-		if a, ok := s.b.chart.Account(def); ok && !a.Active {
+		if errors.Is(s.accountProblem(def), ErrAccountNumberNotActive) {
 			code, state = CodeAccountNumberNotActive, "is not active"
 		}
 		if def == "" {
@@ -80,11 +81,11 @@ func (s *build) describeTried(tried []string) string {
 	}
 	parts := make([]string, len(tried))
 	for i, n := range tried {
-		state := "not in the ledger"
-		if a, ok := s.b.chart.Account(n); ok && !a.Active {
+		state := "usable"
+		if err := s.accountProblem(n); errors.Is(err, ErrAccountNumberNotActive) {
 			state = "not active"
-		} else if ok {
-			state = "usable"
+		} else if err != nil {
+			state = "not in the ledger"
 		}
 		parts[i] = n + " (" + state + ")"
 	}

@@ -24,11 +24,11 @@ func (s *build) resolveVAT() error {
 			})
 		}
 		r := &rules[c.rule]
-		code, ok := s.b.chart.VATCode(r.Code)
+		code, exists := s.b.chart.VATCode(r.Code)
 		field := func() string { return fmt.Sprintf("%s[%d].code", key, c.rule) }
-		if !ok || !code.Active {
+		if s.vatCodeProblem(r.Code) != nil {
 			state := "does not exist"
-			if ok {
+			if exists {
 				state = "is not active"
 			}
 			return s.invoiceError(&SyncError{
