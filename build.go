@@ -117,20 +117,23 @@ var buildSteps = [...]func(*build) error{
 // build is the state of one Build: what the steps read from the invoice and
 // the mapping, and the entry lines they lay out.
 type build struct {
-	b         *Builder
-	m         *Mapping
-	inv       *Invoice
-	partner   PartnerRef
-	dir       Direction
-	ip, lp    int32 // minor units of the invoice and ledger currencies
-	ledgerCur string
-	foreign   bool // the invoice currency is not the ledger's
-	overflow  bool
-	tol       int64
-	cats      []category
-	lines     []srcLine
-	plines    []pline
-	members   []member
+	b       *Builder
+	m       *Mapping
+	inv     *Invoice
+	partner PartnerRef
+	dir     Direction
+
+	invoiceDecimals int32  // minor units of the invoice currency
+	ledgerDecimals  int32  // minor units of the ledger currency
+	ledgerCurrency  string // the ledger currency's code, upper case
+	foreign         bool   // the invoice currency is not the ledger's
+	overflow        bool   // a sum overflowed: the invoice is refused
+	tolerance       int64  // the rounding tolerance, in minor units of the invoice currency
+
+	categories  []category    // the invoice's VAT categories and rates
+	lines       []sourceLine  // the invoice's lines, in order
+	pending     []pendingLine // the entry lines being built
+	lineSources []lineSource  // which source lines feed which pending line
 
 	lineTotal, docAllow, docCharge        int64
 	net, vat, gross, prepaid, payRounding int64
@@ -181,37 +184,38 @@ type category struct {
 
 func (c *category) taxable() int64 { return c.net - c.allowance + c.charge }
 
-// srcLine is what the builder keeps of one invoice line.
-type srcLine struct {
+// sourceLine is what the builder keeps of one invoice line.
+type sourceLine struct {
 	net, lineAllow, lineCharge int64
 	docAllow, docCharge        int64 // shares of document allowances and charges
-	cat                        int
+	category                   int   // index in build.categories
 	account                    string
-	accSrc                     AccountSource
+	accountSource              AccountSource
 	rule                       int
 	tried                      []string
 }
 
-// pline is an entry line being built. amount is in minor units of the invoice
-// currency, positive for a credit on a sales invoice (before orientation).
-type pline struct {
-	idx      int // position in build.plines
-	kind     LineKind
-	account  string
-	accSrc   AccountSource
-	rule     int
-	vatRule  int // 1-based mapping VAT rule of code
-	tried    []string
-	code     string
-	note     string // explanation of a rounding or exchange line
-	amount   int64
-	ledger   int64 // amount in the ledger currency, after orientation
-	desc     string
-	mixed    bool // grouped lines with different descriptions
-	partner  bool
-	sideAcct bool // the account depends on the side: rounding or exchange
-	srcCount int
-	lines    int // index of the single source line, -1 when several or none
+// pendingLine is an entry line being built. amount is in minor units of the
+// invoice currency, positive for a credit on a sales invoice (before
+// orientation).
+type pendingLine struct {
+	index             int // position in build.pending
+	kind              LineKind
+	account           string
+	accountSource     AccountSource
+	rule              int
+	vatRule           int // 1-based mapping VAT rule of vatCode
+	tried             []string
+	vatCode           string
+	explanation       string // why a rounding or exchange line exists
+	amount            int64
+	ledgerAmount      int64 // amount in the ledger currency, after orientation
+	description       string
+	mixedDescriptions bool // grouped source lines with different descriptions
+	isPartner         bool // the partner line
+	accountBySide     bool // the account depends on the side: rounding or exchange
+	sourceCount       int  // how many source lines feed the line
+	onlySource        int  // 0-based index of the only source line feeding it; -1 when several or none
 }
 
 // withhold is one withheld tax of the invoice and its account.
@@ -220,7 +224,11 @@ type withhold struct {
 	amount              int64
 }
 
-type member struct{ pl, line int }
+// lineSource records that an invoice line feeds a pending entry line.
+type lineSource struct {
+	pendingLine int // index in build.pending
+	sourceLine  int // 0-based index in build.lines
+}
 
 // Helpers used by several steps.
 
@@ -253,7 +261,7 @@ func (s *build) units(d decimal.Decimal, code ErrorCode, line int, field string)
 // unitsAt is units for the field name[idx]suffix (name alone when idx < 0),
 // named only when there is an error, so that reading allocates nothing.
 func (s *build) unitsAt(d decimal.Decimal, code ErrorCode, line int, name string, idx int, suffix string) (int64, error) {
-	u, ok := rounding.ToUnits(d, s.ip)
+	u, ok := rounding.ToUnits(d, s.invoiceDecimals)
 	if ok && u <= maxUnits && u >= -maxUnits {
 		return u, nil
 	}
@@ -261,7 +269,7 @@ func (s *build) unitsAt(d decimal.Decimal, code ErrorCode, line int, name string
 	if idx >= 0 {
 		field = fmt.Sprintf("%s[%d]%s", name, idx, suffix)
 	}
-	if ok || d.Round(s.ip).Equal(d) { // exact in minor units, only too many of them
+	if ok || d.Round(s.invoiceDecimals).Equal(d) { // exact in minor units, only too many of them
 		return 0, s.invoiceError(&SyncError{
 			Code: code, Line: line, Field: field, Value: d.String(),
 			Message:    field + " is too large",
@@ -270,8 +278,8 @@ func (s *build) unitsAt(d decimal.Decimal, code ErrorCode, line int, name string
 	}
 	return 0, s.invoiceError(&SyncError{
 		Code: code, Line: line, Field: field, Value: d.String(),
-		Message:    fmt.Sprintf("%s has more decimals than %s allows (%d)", field, s.inv.Currency, s.ip),
-		Resolution: fmt.Sprintf("correct %s in the invoicing tool: amounts in %s have at most %d decimals", field, s.inv.Currency, s.ip),
+		Message:    fmt.Sprintf("%s has more decimals than %s allows (%d)", field, s.inv.Currency, s.invoiceDecimals),
+		Resolution: fmt.Sprintf("correct %s in the invoicing tool: amounts in %s have at most %d decimals", field, s.inv.Currency, s.invoiceDecimals),
 	})
 }
 
@@ -284,29 +292,29 @@ func abs(x int64) int64 {
 
 // line returns the pending line of (kind, account, code), adding it when
 // missing or when group is false. The pointer is valid until the next call,
-// which may grow s.plines.
-func (s *build) line(kind LineKind, account, code string, group bool) *pline {
+// which may grow s.pending.
+func (s *build) line(kind LineKind, account, code string, group bool) *pendingLine {
 	if group {
-		for i := range s.plines {
-			p := &s.plines[i]
-			if p.kind == kind && p.account == account && p.code == code && !p.partner && !p.sideAcct {
+		for i := range s.pending {
+			p := &s.pending[i]
+			if p.kind == kind && p.account == account && p.vatCode == code && !p.isPartner && !p.accountBySide {
 				return p
 			}
 		}
 	}
-	s.plines = append(s.plines, pline{idx: len(s.plines), kind: kind, account: account, code: code, lines: -1})
-	return &s.plines[len(s.plines)-1]
+	s.pending = append(s.pending, pendingLine{index: len(s.pending), kind: kind, account: account, vatCode: code, onlySource: -1})
+	return &s.pending[len(s.pending)-1]
 }
 
 // sum returns Σ amounts (sales orientation, credits positive) or, with
 // ledger, Σ ledger amounts.
 func (s *build) sum(ledger bool) int64 {
 	var t int64
-	for i := range s.plines {
+	for i := range s.pending {
 		if ledger {
-			t = s.add(t, s.plines[i].ledger)
+			t = s.add(t, s.pending[i].ledgerAmount)
 		} else {
-			t = s.add(t, s.plines[i].amount)
+			t = s.add(t, s.pending[i].amount)
 		}
 	}
 	return t

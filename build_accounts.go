@@ -15,12 +15,12 @@ func (s *build) resolveAccounts() error {
 		l, sl := &s.inv.Lines[i], &s.lines[i]
 		if i > 0 && sameAccountInputs(l, &s.inv.Lines[i-1]) {
 			prev := &s.lines[i-1]
-			sl.account, sl.accSrc, sl.rule, sl.tried = prev.account, prev.accSrc, prev.rule, prev.tried
+			sl.account, sl.accountSource, sl.rule, sl.tried = prev.account, prev.accountSource, prev.rule, prev.tried
 			continue
 		}
 		if l.AccountNumber != "" {
 			if s.usable(l.AccountNumber) {
-				sl.account, sl.accSrc = l.AccountNumber, FromLine
+				sl.account, sl.accountSource = l.AccountNumber, FromLine
 				continue
 			}
 			sl.tried = append(sl.tried, l.AccountNumber)
@@ -31,7 +31,7 @@ func (s *build) resolveAccounts() error {
 				continue
 			}
 			if s.usable(r.Account) {
-				sl.account, sl.accSrc, sl.rule = r.Account, FromRule, j+1
+				sl.account, sl.accountSource, sl.rule = r.Account, FromRule, j+1
 			} else {
 				sl.tried = append(sl.tried, r.Account)
 			}
@@ -41,7 +41,7 @@ func (s *build) resolveAccounts() error {
 			continue
 		}
 		if s.usable(def) {
-			sl.account, sl.accSrc = def, FromDefault
+			sl.account, sl.accountSource = def, FromDefault
 			continue
 		}
 		tried := append(sl.tried, def)

@@ -5,12 +5,12 @@ import "fmt"
 // assemble lays out the entry lines in sales orientation (credits positive),
 // running assembleSteps in order: the order of Entry.Lines.
 func (s *build) assemble() error {
-	size := 6 + 4*len(s.cats)
+	size := 6 + 4*len(s.categories)
 	if !s.grouped() {
 		size += len(s.lines)
 	}
-	s.plines = make([]pline, 0, size)
-	s.members = make([]member, 0, 2*len(s.lines))
+	s.pending = make([]pendingLine, 0, size)
+	s.lineSources = make([]lineSource, 0, 2*len(s.lines))
 	for _, step := range assembleSteps {
 		if err := step(s); err != nil {
 			return err
@@ -67,11 +67,11 @@ func (s *build) addPartnerLines() error {
 			return err
 		}
 		p := s.line(KindPartner, coll, "", false)
-		p.amount, p.partner, p.accSrc = partnerAmount, true, FromMapping
+		p.amount, p.isPartner, p.accountSource = partnerAmount, true, FromMapping
 	}
 	if prep != "" && s.prepaid != 0 {
 		p := s.line(KindPrepayment, prep, "", false)
-		p.amount, p.accSrc = -s.prepaid, FromMapping
+		p.amount, p.accountSource = -s.prepaid, FromMapping
 	}
 	return nil
 }
@@ -84,8 +84,8 @@ func (s *build) addWithholdingLines() error {
 			return err
 		}
 		p := s.line(KindWithholding, w.account, "", true)
-		p.amount, p.accSrc = s.add(p.amount, -w.amount), FromMapping
-		p.desc = firstNonEmpty(p.desc, w.tax)
+		p.amount, p.accountSource = s.add(p.amount, -w.amount), FromMapping
+		p.description = firstNonEmpty(p.description, w.tax)
 	}
 	return nil
 }
@@ -100,7 +100,7 @@ func (s *build) addRevenueLines() error {
 	_, disc := s.discountAccount()
 	_, chargeAcct := s.chargeAccount()
 	for i := range s.lines {
-		l, c := &s.lines[i], &s.cats[s.lines[i].cat]
+		l, c := &s.lines[i], &s.categories[s.lines[i].category]
 		amount := l.net
 		if disc != "" {
 			amount = s.add(amount, l.lineAllow)
@@ -114,12 +114,12 @@ func (s *build) addRevenueLines() error {
 		}
 		p := s.line(revenue, l.account, c.code.Code, group)
 		p.amount = s.add(p.amount, amount)
-		p.accSrc, p.rule, p.tried, p.vatRule = l.accSrc, l.rule, l.tried, c.rule+1
+		p.accountSource, p.rule, p.tried, p.vatRule = l.accountSource, l.rule, l.tried, c.rule+1
 		s.addSource(p, i, inv.Lines[i].Description)
 	}
 	defField, def := s.defaultAccount()
-	for ci := range s.cats {
-		c := &s.cats[ci]
+	for ci := range s.categories {
+		c := &s.categories[ci]
 		if !c.orphan {
 			continue
 		}
@@ -130,14 +130,14 @@ func (s *build) addRevenueLines() error {
 				return err
 			}
 			p := s.line(revenue, def, c.code.Code, group)
-			p.accSrc, p.vatRule = FromDefault, c.rule+1
+			p.accountSource, p.vatRule = FromDefault, c.rule+1
 			if disc == "" {
 				p.amount = s.add(p.amount, -c.allowance)
 			}
 			if chargeAcct == "" {
 				p.amount = s.add(p.amount, c.charge)
 			}
-			p.desc = firstNonEmpty(p.desc, c.reason)
+			p.description = firstNonEmpty(p.description, c.reason)
 		}
 	}
 	return nil
@@ -148,12 +148,12 @@ func (s *build) addRevenueLines() error {
 func (s *build) addDiscountAndChargeLines() error {
 	group := s.grouped()
 	if discField, disc := s.discountAccount(); disc != "" {
-		if err := s.sideLines(KindDiscount, discField, disc, -1, group, func(l *srcLine) int64 { return l.lineAllow }, func(c *category) int64 { return c.allowance }); err != nil {
+		if err := s.sideLines(KindDiscount, discField, disc, -1, group, func(l *sourceLine) int64 { return l.lineAllow }, func(c *category) int64 { return c.allowance }); err != nil {
 			return err
 		}
 	}
 	if chargeField, chargeAcct := s.chargeAccount(); chargeAcct != "" {
-		if err := s.sideLines(KindCharge, chargeField, chargeAcct, 1, group, func(l *srcLine) int64 { return l.lineCharge }, func(c *category) int64 { return c.charge }); err != nil {
+		if err := s.sideLines(KindCharge, chargeField, chargeAcct, 1, group, func(l *sourceLine) int64 { return l.lineCharge }, func(c *category) int64 { return c.charge }); err != nil {
 			return err
 		}
 	}
@@ -164,8 +164,8 @@ func (s *build) addDiscountAndChargeLines() error {
 // or else the code's; a self-assessed VAT gets two lines, deductible and due.
 func (s *build) addVATLines() error {
 	rules, key := s.rules()
-	for ci := range s.cats {
-		c := &s.cats[ci]
+	for ci := range s.categories {
+		c := &s.categories[ci]
 		if c.vat == 0 && c.rcVAT == 0 {
 			continue
 		}
@@ -184,7 +184,7 @@ func (s *build) addVATLines() error {
 		}
 		if c.vat != 0 {
 			p := s.line(KindVAT, acct, c.code.Code, true)
-			p.amount, p.accSrc, p.desc, p.vatRule = s.add(p.amount, c.vat), FromVATCode, c.code.Name, c.rule+1
+			p.amount, p.accountSource, p.description, p.vatRule = s.add(p.amount, c.vat), FromVATCode, c.code.Name, c.rule+1
 			s.addCategorySources(p, ci)
 		}
 		if c.rcVAT != 0 {
@@ -195,10 +195,10 @@ func (s *build) addVATLines() error {
 			// Sales orientation: the deductible side is a credit here and
 			// becomes the debit once the purchase is mirrored.
 			p := s.line(KindReverseChargeVAT, acct, c.code.Code, true)
-			p.amount, p.accSrc, p.desc, p.vatRule = s.add(p.amount, c.rcVAT), FromVATCode, c.code.Name, c.rule+1
+			p.amount, p.accountSource, p.description, p.vatRule = s.add(p.amount, c.rcVAT), FromVATCode, c.code.Name, c.rule+1
 			s.addCategorySources(p, ci)
 			p = s.line(KindReverseChargeVAT, due, c.code.Code, true)
-			p.amount, p.accSrc, p.desc, p.vatRule = s.add(p.amount, -c.rcVAT), FromVATCode, c.code.Name, c.rule+1
+			p.amount, p.accountSource, p.description, p.vatRule = s.add(p.amount, -c.rcVAT), FromVATCode, c.code.Name, c.rule+1
 			s.addCategorySources(p, ci)
 		}
 	}
@@ -210,8 +210,8 @@ func (s *build) addVATLines() error {
 func (s *build) addPayableRounding() error {
 	if s.payRounding != 0 {
 		p := s.line(KindRounding, "", s.roundingVATCode(), false)
-		p.amount, p.sideAcct, p.accSrc = s.payRounding, true, FromMapping
-		p.note = "payable rounding declared by the invoice (BT-114): " + s.money(s.payRounding, s.ip)
+		p.amount, p.accountBySide, p.accountSource = s.payRounding, true, FromMapping
+		p.explanation = "payable rounding declared by the invoice (BT-114): " + s.money(s.payRounding, s.invoiceDecimals)
 	}
 	return nil
 }
@@ -219,13 +219,13 @@ func (s *build) addPayableRounding() error {
 // sideLines adds discount or charge lines: line-level amounts per source line
 // (or grouped per VAT code) and document-level amounts per VAT code. sign is
 // the sales-orientation sign: -1 for discounts, +1 for charges.
-func (s *build) sideLines(kind LineKind, field, account string, sign int64, group bool, lineAmt func(*srcLine) int64, docAmt func(*category) int64) error {
+func (s *build) sideLines(kind LineKind, field, account string, sign int64, group bool, lineAmt func(*sourceLine) int64, docAmt func(*category) int64) error {
 	needed := false // the account is checked only when the invoice uses it
 	for i := range s.lines {
 		needed = needed || lineAmt(&s.lines[i]) != 0
 	}
-	for ci := range s.cats {
-		needed = needed || docAmt(&s.cats[ci]) != 0
+	for ci := range s.categories {
+		needed = needed || docAmt(&s.categories[ci]) != 0
 	}
 	if !needed {
 		return nil
@@ -236,20 +236,20 @@ func (s *build) sideLines(kind LineKind, field, account string, sign int64, grou
 	for i := range s.lines {
 		l := &s.lines[i]
 		if a := lineAmt(l); a != 0 {
-			p := s.line(kind, account, s.cats[l.cat].code.Code, group)
-			p.amount, p.accSrc, p.vatRule = s.add(p.amount, sign*a), FromMapping, s.cats[l.cat].rule+1
+			p := s.line(kind, account, s.categories[l.category].code.Code, group)
+			p.amount, p.accountSource, p.vatRule = s.add(p.amount, sign*a), FromMapping, s.categories[l.category].rule+1
 			s.addSource(p, i, acReason(s.inv.Lines[i], kind))
 		}
 	}
-	for ci := range s.cats {
-		c := &s.cats[ci]
+	for ci := range s.categories {
+		c := &s.categories[ci]
 		if a := docAmt(c); a != 0 {
 			p := s.line(kind, account, c.code.Code, true)
-			p.amount, p.accSrc, p.vatRule = s.add(p.amount, sign*a), FromMapping, c.rule+1
-			if p.srcCount == 0 {
-				p.desc = firstNonEmpty(p.desc, c.reason)
-			} else if c.reason != p.desc {
-				p.mixed = true
+			p.amount, p.accountSource, p.vatRule = s.add(p.amount, sign*a), FromMapping, c.rule+1
+			if p.sourceCount == 0 {
+				p.description = firstNonEmpty(p.description, c.reason)
+			} else if c.reason != p.description {
+				p.mixedDescriptions = true
 			}
 		}
 	}
@@ -284,24 +284,24 @@ func (s *build) chargeAccount() (string, string) {
 }
 
 // addSource records that line i (0-based) feeds pending line p.
-func (s *build) addSource(p *pline, i int, desc string) {
-	s.members = append(s.members, member{pl: p.idx, line: i})
-	if p.srcCount == 0 {
-		p.desc, p.lines = desc, i
+func (s *build) addSource(p *pendingLine, i int, desc string) {
+	s.lineSources = append(s.lineSources, lineSource{pendingLine: p.index, sourceLine: i})
+	if p.sourceCount == 0 {
+		p.description, p.onlySource = desc, i
 	} else {
-		p.lines = -1
-		if desc != p.desc {
-			p.mixed = true
+		p.onlySource = -1
+		if desc != p.description {
+			p.mixedDescriptions = true
 		}
 	}
-	p.srcCount++
+	p.sourceCount++
 }
 
 // addCategorySources records that the lines of category ci feed VAT line p.
-func (s *build) addCategorySources(p *pline, ci int) {
+func (s *build) addCategorySources(p *pendingLine, ci int) {
 	for i := range s.lines {
-		if s.lines[i].cat == ci {
-			s.members = append(s.members, member{pl: p.idx, line: i})
+		if s.lines[i].category == ci {
+			s.lineSources = append(s.lineSources, lineSource{pendingLine: p.index, sourceLine: i})
 		}
 	}
 }

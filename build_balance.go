@@ -11,20 +11,20 @@ import (
 // credit notes are mirrors of a sales invoice.
 func (s *build) balance() error {
 	if d := s.sum(false); d != 0 {
-		if d > s.tol || d < -s.tol {
+		if d > s.tolerance || d < -s.tolerance {
 			// d is what the lines and VAT add up to beyond the declared gross.
 			got := s.add(s.gross, d)
 			return s.invoiceError(&SyncError{
-				Code: CodeAmountValidation, Field: "Totals.Gross (BT-112)", Value: s.money(s.gross, s.ip), Expected: s.money(got, s.ip),
+				Code: CodeAmountValidation, Field: "Totals.Gross (BT-112)", Value: s.money(s.gross, s.invoiceDecimals), Expected: s.money(got, s.invoiceDecimals),
 				Message: fmt.Sprintf("declared gross %s but the lines and VAT add up to %s: a difference of %s, more than the tolerance of %s",
-					s.money(s.gross, s.ip), s.money(got, s.ip), s.money(abs(d), s.ip), s.money(s.tol, s.ip)),
+					s.money(s.gross, s.invoiceDecimals), s.money(got, s.invoiceDecimals), s.money(abs(d), s.invoiceDecimals), s.money(s.tolerance, s.invoiceDecimals)),
 				Resolution: "check the invoice lines, VAT and totals in the invoicing tool; if they are right, raise the rounding tolerance of the mapping",
 			})
 		}
 		p := s.line(KindRounding, "", s.roundingVATCode(), false)
-		p.amount, p.sideAcct, p.accSrc = -d, true, FromMapping
-		p.note = fmt.Sprintf("the lines and VAT add up to %s, the declared gross is %s: the difference of %s is within the tolerance of %s",
-			s.money(s.add(s.gross, d), s.ip), s.money(s.gross, s.ip), s.money(abs(d), s.ip), s.money(s.tol, s.ip))
+		p.amount, p.accountBySide, p.accountSource = -d, true, FromMapping
+		p.explanation = fmt.Sprintf("the lines and VAT add up to %s, the declared gross is %s: the difference of %s is within the tolerance of %s",
+			s.money(s.add(s.gross, d), s.invoiceDecimals), s.money(s.gross, s.invoiceDecimals), s.money(abs(d), s.invoiceDecimals), s.money(s.tolerance, s.invoiceDecimals))
 	}
 	sign := int64(1)
 	if s.dir == Purchase {
@@ -33,9 +33,9 @@ func (s *build) balance() error {
 	if s.inv.Kind == KindCreditNote {
 		sign = -sign
 	}
-	for i := range s.plines {
-		s.plines[i].amount *= sign
-		s.plines[i].ledger = s.plines[i].amount
+	for i := range s.pending {
+		s.pending[i].amount *= sign
+		s.pending[i].ledgerAmount = s.pending[i].amount
 	}
 	return nil
 }
@@ -47,10 +47,10 @@ func (s *build) convert() error {
 		return nil
 	}
 	rate := s.inv.ExchangeRate
-	for i := range s.plines {
-		p := &s.plines[i]
-		q, err := rounding.Divide(rounding.FromUnits(p.amount, s.ip), rate, s.lp, s.m.Rounding)
-		u, ok := rounding.ToUnits(q, s.lp)
+	for i := range s.pending {
+		p := &s.pending[i]
+		q, err := rounding.Divide(rounding.FromUnits(p.amount, s.invoiceDecimals), rate, s.ledgerDecimals, s.m.Rounding)
+		u, ok := rounding.ToUnits(q, s.ledgerDecimals)
 		if err != nil || !ok {
 			return s.invoiceError(&SyncError{
 				Code: CodeCurrencyValidation, Field: "ExchangeRate", Value: rate.String(),
@@ -58,12 +58,12 @@ func (s *build) convert() error {
 				Resolution: "check the exchange rate of the invoice",
 			})
 		}
-		p.ledger = u
+		p.ledgerAmount = u
 	}
 	if d := s.sum(true); d != 0 {
 		p := s.line(KindExchangeDifference, "", "", false)
-		p.ledger, p.sideAcct, p.accSrc = -d, true, FromMapping
-		p.note = fmt.Sprintf("converting each line at %s %s per %s leaves %s", rate, s.inv.Currency, s.ledgerCur, s.money(abs(d), s.lp))
+		p.ledgerAmount, p.accountBySide, p.accountSource = -d, true, FromMapping
+		p.explanation = fmt.Sprintf("converting each line at %s %s per %s leaves %s", rate, s.inv.Currency, s.ledgerCurrency, s.money(abs(d), s.ledgerDecimals))
 	}
 	return nil
 }

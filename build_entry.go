@@ -19,21 +19,21 @@ func (s *build) entry() (*Entry, error) {
 		return nil, err
 	}
 	n := 0
-	for i := range s.plines {
-		if s.plines[i].ledger != 0 {
+	for i := range s.pending {
+		if s.pending[i].ledgerAmount != 0 {
 			n++
 		}
 	}
 	if n == 0 {
 		return nil, s.invoiceError(&SyncError{
-			Code: CodeNothingToPost, Field: "Totals.Gross (BT-112)", Value: s.money(s.gross, s.ip),
+			Code: CodeNothingToPost, Field: "Totals.Gross (BT-112)", Value: s.money(s.gross, s.invoiceDecimals),
 			Message:    "every amount of the invoice is zero: there is nothing to post",
 			Resolution: "nothing to do; the invoice can be skipped",
 		})
 	}
 	e := &Entry{
 		Journal: journal, Date: inv.IssueDate, DueDate: inv.DueDate, Reference: inv.Number,
-		Currency: s.ledgerCur, Decimals: s.lp, InvoiceCurrency: strings.ToUpper(strings.TrimSpace(inv.Currency)),
+		Currency: s.ledgerCurrency, Decimals: s.ledgerDecimals, InvoiceCurrency: strings.ToUpper(strings.TrimSpace(inv.Currency)),
 		Draft: s.m.Draft, InvoiceID: inv.ID, Direction: s.dir, Kind: inv.Kind, Partner: s.partner,
 		Lines: make([]EntryLine, 0, n),
 	}
@@ -52,12 +52,12 @@ func (s *build) entry() (*Entry, error) {
 	if !inv.DueDate.IsZero() {
 		f.DueDate = inv.DueDate.Format("2006-01-02")
 	}
-	for i := range s.plines {
-		p := &s.plines[i]
-		if p.ledger == 0 {
+	for i := range s.pending {
+		p := &s.pending[i]
+		if p.ledgerAmount == 0 {
 			continue
 		}
-		if p.sideAcct {
+		if p.accountBySide {
 			field, acct := s.sideAccount(p)
 			if err := s.fixedAccount(field, acct, 0); err != nil {
 				return nil, err
@@ -65,28 +65,28 @@ func (s *build) entry() (*Entry, error) {
 			p.account = acct
 		}
 		l := EntryLine{
-			Account: p.account, VATCode: p.code, Kind: p.kind, SourceLines: src[i],
-			AccountSource: p.accSrc, Rule: p.rule, Tried: p.tried, VATRule: p.vatRule, Explanation: p.note,
+			Account: p.account, VATCode: p.vatCode, Kind: p.kind, SourceLines: src[i],
+			AccountSource: p.accountSource, Rule: p.rule, Tried: p.tried, VATRule: p.vatRule, Explanation: p.explanation,
 			Debit: decimal.Zero, Credit: decimal.Zero, CurrencyAmount: decimal.Zero,
 		}
-		if p.ledger > 0 {
-			l.Credit = rounding.FromUnits(p.ledger, s.lp)
+		if p.ledgerAmount > 0 {
+			l.Credit = rounding.FromUnits(p.ledgerAmount, s.ledgerDecimals)
 		} else {
-			l.Debit = rounding.FromUnits(-p.ledger, s.lp)
+			l.Debit = rounding.FromUnits(-p.ledgerAmount, s.ledgerDecimals)
 		}
 		if s.foreign && p.kind != KindExchangeDifference {
-			l.CurrencyAmount = rounding.FromUnits(abs(p.amount), s.ip)
+			l.CurrencyAmount = rounding.FromUnits(abs(p.amount), s.invoiceDecimals)
 		}
-		if p.partner {
+		if p.isPartner {
 			ref := s.partner
 			l.Partner = &ref
 		}
-		if p.lines >= 0 && p.kind != KindVAT {
-			l.Analytics = inv.Lines[p.lines].Analytics
+		if p.onlySource >= 0 && p.kind != KindVAT {
+			l.Analytics = inv.Lines[p.onlySource].Analytics
 		}
-		f.PartnerLine, f.Account, f.VATCode, f.Description = p.partner, p.account, p.code, s.description(p)
+		f.PartnerLine, f.Account, f.VATCode, f.Description = p.isPartner, p.account, p.vatCode, s.description(p)
 		l.Label = s.b.labeler.Label(f)
-		if p.partner {
+		if p.isPartner {
 			e.Label = l.Label
 		}
 		e.Lines = append(e.Lines, l)
@@ -98,7 +98,7 @@ func (s *build) entry() (*Entry, error) {
 	if d := s.sum(true); d != 0 || s.overflow { // a bug if it ever fires: never post it
 		return nil, s.invoiceError(&SyncError{
 			Code:       CodeAmountValidation,
-			Message:    fmt.Sprintf("internal error: the entry is off by %s, it was not built", s.money(d, s.lp)),
+			Message:    fmt.Sprintf("internal error: the entry is off by %s, it was not built", s.money(d, s.ledgerDecimals)),
 			Resolution: "report this invoice to the invoicesync maintainers",
 		})
 	}
@@ -157,9 +157,9 @@ func (s *build) journal() (string, error) {
 }
 
 // sideAccount chooses a rounding or exchange line's account from its side.
-func (s *build) sideAccount(p *pline) (string, string) {
+func (s *build) sideAccount(p *pendingLine) (string, string) {
 	a := &s.m.Accounts
-	credit := p.ledger > 0
+	credit := p.ledgerAmount > 0
 	if p.kind == KindExchangeDifference {
 		if credit && a.ExchangeGain != "" {
 			return "accounts.exchange_gain", a.ExchangeGain
@@ -178,38 +178,38 @@ func (s *build) sideAccount(p *pline) (string, string) {
 // the partner line; the source line's description, the allowance reason, the
 // VAT code's name, or the account's name when grouped lines disagree or there
 // is nothing else.
-func (s *build) description(p *pline) string {
-	if p.partner {
+func (s *build) description(p *pendingLine) string {
+	if p.isPartner {
 		return ""
 	}
-	if p.desc != "" && !p.mixed {
-		return p.desc
+	if p.description != "" && !p.mixedDescriptions {
+		return p.description
 	}
 	if a, ok := s.b.chart.Account(p.account); ok && a.Name != "" {
 		return a.Name
 	}
-	return p.desc
+	return p.description
 }
 
 // sources carves each pending line's 1-based source lines out of one array
-// (a counting sort of the members by pending line, then each group sorted).
+// (a counting sort of the line sources by pending line, then each group sorted).
 func (s *build) sources() [][]int {
-	out := make([][]int, len(s.plines))
-	if len(s.members) == 0 {
+	out := make([][]int, len(s.pending))
+	if len(s.lineSources) == 0 {
 		return out
 	}
-	end := make([]int, len(s.plines)) // first the counts, then each group's end
-	for _, mb := range s.members {
-		end[mb.pl]++
+	end := make([]int, len(s.pending)) // first the counts, then each group's end
+	for _, src := range s.lineSources {
+		end[src.pendingLine]++
 	}
 	for i := 1; i < len(end); i++ {
 		end[i] += end[i-1]
 	}
-	buf := make([]int, len(s.members))
-	for k := len(s.members) - 1; k >= 0; k-- {
-		mb := s.members[k]
-		end[mb.pl]--
-		buf[end[mb.pl]] = mb.line + 1
+	buf := make([]int, len(s.lineSources))
+	for k := len(s.lineSources) - 1; k >= 0; k-- {
+		src := s.lineSources[k]
+		end[src.pendingLine]--
+		buf[end[src.pendingLine]] = src.sourceLine + 1
 	}
 	// end[i] is now each group's start.
 	for i := range out {

@@ -41,39 +41,39 @@ func (s *build) header() error {
 		})
 	}
 	var ok bool
-	if s.ip, ok = m.MinorUnits.MinorUnits(inv.Currency); !ok {
+	if s.invoiceDecimals, ok = m.MinorUnits.MinorUnits(inv.Currency); !ok {
 		return s.invoiceError(&SyncError{
 			Code: CodeCurrencyValidation, Field: "Currency (BT-5)", Value: inv.Currency,
 			Message:    "unknown currency",
 			Resolution: "use an ISO 4217 currency code, or declare its minor units in the mapping",
 		})
 	}
-	s.ledgerCur = strings.ToUpper(strings.TrimSpace(firstNonEmpty(m.LedgerCurrency, inv.Currency)))
-	if s.lp, ok = m.MinorUnits.MinorUnits(s.ledgerCur); !ok {
+	s.ledgerCurrency = strings.ToUpper(strings.TrimSpace(firstNonEmpty(m.LedgerCurrency, inv.Currency)))
+	if s.ledgerDecimals, ok = m.MinorUnits.MinorUnits(s.ledgerCurrency); !ok {
 		return s.invoiceError(&SyncError{
-			Code: CodeCurrencyValidation, Field: "ledger_currency", Value: s.ledgerCur,
+			Code: CodeCurrencyValidation, Field: "ledger_currency", Value: s.ledgerCurrency,
 			Message:    "unknown ledger currency",
 			Resolution: "use an ISO 4217 currency code in the mapping",
 		})
 	}
-	s.foreign = !strings.EqualFold(strings.TrimSpace(inv.Currency), s.ledgerCur)
+	s.foreign = !strings.EqualFold(strings.TrimSpace(inv.Currency), s.ledgerCurrency)
 	if s.foreign && inv.ExchangeRate.Sign() <= 0 {
 		return s.invoiceError(&SyncError{
 			Code: CodeCurrencyValidation, Field: "ExchangeRate", Value: inv.ExchangeRate.String(),
-			Message:    fmt.Sprintf("the invoice is in %s, the ledger in %s, and there is no exchange rate", inv.Currency, s.ledgerCur),
-			Resolution: fmt.Sprintf("give the invoice an exchange rate: how many %s one %s buys", inv.Currency, s.ledgerCur),
+			Message:    fmt.Sprintf("the invoice is in %s, the ledger in %s, and there is no exchange rate", inv.Currency, s.ledgerCurrency),
+			Resolution: fmt.Sprintf("give the invoice an exchange rate: how many %s one %s buys", inv.Currency, s.ledgerCurrency),
 		})
 	}
-	s.tol = int64(m.RoundingTolerance)
-	if s.tol <= 0 {
-		s.tol = int64(max(1, len(inv.Lines)))
+	s.tolerance = int64(m.RoundingTolerance)
+	if s.tolerance <= 0 {
+		s.tolerance = int64(max(1, len(inv.Lines)))
 	}
 	return nil
 }
 
 func (s *build) readLines() error {
-	s.lines = make([]srcLine, len(s.inv.Lines))
-	s.cats = make([]category, 0, 4)
+	s.lines = make([]sourceLine, len(s.inv.Lines))
+	s.categories = make([]category, 0, 4)
 	for i := range s.inv.Lines {
 		l, sl := &s.inv.Lines[i], &s.lines[i]
 		var err error
@@ -102,8 +102,8 @@ func (s *build) readLines() error {
 			}
 			sl.lineCharge = s.add(sl.lineCharge, u)
 		}
-		sl.cat = s.catIndex(k, false, i+1)
-		c := &s.cats[sl.cat]
+		sl.category = s.catIndex(k, false, i+1)
+		c := &s.categories[sl.category]
 		c.net = s.add(c.net, sl.net)
 		s.lineTotal = s.add(s.lineTotal, sl.net)
 	}
@@ -131,21 +131,21 @@ func (s *build) key(cat string, rate decimal.NullDecimal) (vatKey, string, bool)
 // catIndex returns the category of key k, adding it when missing. lenient
 // lets a key without category match a category of the same rate, and the reverse.
 func (s *build) catIndex(k vatKey, lenient bool, line int) int {
-	for i := range s.cats {
-		if s.cats[i].key == k {
+	for i := range s.categories {
+		if s.categories[i].key == k {
 			return i
 		}
 	}
 	if lenient {
-		for i := range s.cats {
-			c := s.cats[i].key
+		for i := range s.categories {
+			c := s.categories[i].key
 			if (c.cat == "" || k.cat == "") && c.hasRate == k.hasRate && c.rate == k.rate {
 				return i
 			}
 		}
 	}
-	s.cats = append(s.cats, category{key: k, firstLine: line})
-	return len(s.cats) - 1
+	s.categories = append(s.categories, category{key: k, firstLine: line})
+	return len(s.categories) - 1
 }
 
 func rateText(r decimal.NullDecimal) string {
@@ -172,7 +172,7 @@ func (s *build) readDocument() error {
 					Resolution: "set the VAT category and rate of the document " + strings.ToLower(name[:len(name)-1]) + " in the invoicing tool",
 				})
 			}
-			c := &s.cats[s.catIndex(k, true, 0)]
+			c := &s.categories[s.catIndex(k, true, 0)]
 			if charge {
 				c.charge = s.add(c.charge, u)
 			} else {
@@ -212,7 +212,7 @@ func (s *build) readDocument() error {
 		if err != nil {
 			return err
 		}
-		c := &s.cats[s.catIndex(k, true, 0)]
+		c := &s.categories[s.catIndex(k, true, 0)]
 		c.declared = true
 		c.declVAT = s.add(c.declVAT, tax)
 		c.declBase = s.add(c.declBase, base)
@@ -247,7 +247,7 @@ func (s *build) readWithholdings() error {
 		if rule < 0 {
 			return s.invoiceError(&SyncError{
 				Code: CodeMappingTaxRateNotFound, Field: fmt.Sprintf("Withholdings[%d].Tax", i), Value: tax,
-				Message:    fmt.Sprintf("the invoice withholds %s %s and the mapping has no withholding rule for %s %s", s.money(u, s.ip), tax, s.dir, tax),
+				Message:    fmt.Sprintf("the invoice withholds %s %s and the mapping has no withholding rule for %s %s", s.money(u, s.invoiceDecimals), tax, s.dir, tax),
 				Resolution: fmt.Sprintf("add a withholding rule for %s to the mapping, with the account of the withheld amount", tax),
 			})
 		}

@@ -13,24 +13,24 @@ func (s *build) spread() error {
 	weights := make([]int64, 0, len(s.lines))
 	idx := make([]int, 0, len(s.lines))
 	shares := make([]int64, 0, len(s.lines))
-	for ci := range s.cats {
-		c := &s.cats[ci]
+	for ci := range s.categories {
+		c := &s.categories[ci]
 		if c.allowance == 0 && c.charge == 0 {
 			continue
 		}
 		weights, idx = weights[:0], idx[:0]
 		for i := range s.lines {
-			if s.lines[i].cat == ci {
+			if s.lines[i].category == ci {
 				weights = append(weights, s.lines[i].net)
 				idx = append(idx, i)
 			}
 		}
 		for _, part := range []struct {
 			total int64
-			dst   func(*srcLine) *int64
+			dst   func(*sourceLine) *int64
 		}{
-			{c.allowance, func(l *srcLine) *int64 { return &l.docAllow }},
-			{c.charge, func(l *srcLine) *int64 { return &l.docCharge }},
+			{c.allowance, func(l *sourceLine) *int64 { return &l.docAllow }},
+			{c.charge, func(l *sourceLine) *int64 { return &l.docCharge }},
 		} {
 			if part.total == 0 {
 				continue

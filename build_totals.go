@@ -39,8 +39,8 @@ func (s *build) validateTotals() error {
 		payableRule += " − the withheld taxes"
 	}
 	declVAT, hasBreakdown := int64(0), len(s.inv.VATBreakdown) > 0
-	for i := range s.cats {
-		declVAT = s.add(declVAT, s.cats[i].declVAT)
+	for i := range s.categories {
+		declVAT = s.add(declVAT, s.categories[i].declVAT)
 	}
 	for _, c := range []struct {
 		field, rule        string
@@ -58,11 +58,11 @@ func (s *build) validateTotals() error {
 		if c.skip {
 			continue
 		}
-		if d := s.add(c.declared, -c.computed); d > s.tol || d < -s.tol {
+		if d := s.add(c.declared, -c.computed); d > s.tolerance || d < -s.tolerance {
 			return s.invoiceError(&SyncError{
-				Code: CodeAmountValidation, Field: c.field, Value: s.money(c.declared, s.ip), Expected: s.money(c.computed, s.ip),
+				Code: CodeAmountValidation, Field: c.field, Value: s.money(c.declared, s.invoiceDecimals), Expected: s.money(c.computed, s.invoiceDecimals),
 				Message: fmt.Sprintf("declared %s but %s is %s: a difference of %s, more than the tolerance of %s",
-					s.money(c.declared, s.ip), c.rule, s.money(c.computed, s.ip), s.money(d, s.ip), s.money(s.tol, s.ip)),
+					s.money(c.declared, s.invoiceDecimals), c.rule, s.money(c.computed, s.invoiceDecimals), s.money(d, s.invoiceDecimals), s.money(s.tolerance, s.invoiceDecimals)),
 				Resolution: "check the invoice totals in the invoicing tool; if they are right, raise the rounding tolerance of the mapping",
 			})
 		}

@@ -13,8 +13,8 @@ func (s *build) resolveVAT() error {
 	if s.inv.Party != nil {
 		country = strings.TrimSpace(firstNonEmpty(s.inv.Party.Country, s.inv.Party.Address.Country))
 	}
-	for i := range s.cats {
-		c := &s.cats[i]
+	for i := range s.categories {
+		c := &s.categories[i]
 		c.rule = findVATRule(rules, c.key, country)
 		if c.rule < 0 {
 			return s.invoiceError(&SyncError{
@@ -116,8 +116,8 @@ func isReverseChargeCategory(c string) bool {
 // self-assessed VAT of reverse-charge purchases.
 func (s *build) computeVAT() error {
 	hasBreakdown := len(s.inv.VATBreakdown) > 0
-	for ci := range s.cats {
-		c := &s.cats[ci]
+	for ci := range s.categories {
+		c := &s.categories[ci]
 		base := c.taxable()
 		switch {
 		case hasBreakdown:
@@ -125,7 +125,7 @@ func (s *build) computeVAT() error {
 		case !c.chargeVAT:
 		case s.m.VATCalculation == VATPerLine:
 			for i := range s.lines {
-				if l := &s.lines[i]; l.cat == ci {
+				if l := &s.lines[i]; l.category == ci {
 					c.vat = s.add(c.vat, s.vatOf(s.add(s.add(l.net, -l.docAllow), l.docCharge), c.rate))
 				}
 			}
