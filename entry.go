@@ -147,7 +147,8 @@ func (e *Entry) Totals() (debit, credit decimal.Decimal) {
 // Check verifies the invariants every entry must hold before it is posted:
 // at least one line; each line with an account, exactly one non-zero side,
 // no negative amount, no more decimals than the ledger currency has; debits
-// equal credits exactly. The error wraps ErrUnbalanced for an imbalance.
+// equal credits exactly. Whichever invariant fails, the error names it and
+// wraps ErrUnbalanced.
 func (e *Entry) Check() error {
 	if len(e.Lines) == 0 {
 		return fmt.Errorf("entry %s has no lines: %w", e.Reference, ErrUnbalanced)
@@ -156,15 +157,15 @@ func (e *Entry) Check() error {
 		l := &e.Lines[i]
 		switch {
 		case l.Account == "":
-			return fmt.Errorf("entry %s line %d has no account", e.Reference, i+1)
+			return fmt.Errorf("entry %s line %d has no account: %w", e.Reference, i+1, ErrUnbalanced)
 		case l.Debit.Sign() != 0 && l.Credit.Sign() != 0:
-			return fmt.Errorf("entry %s line %d is both debit and credit", e.Reference, i+1)
+			return fmt.Errorf("entry %s line %d is both debit and credit: %w", e.Reference, i+1, ErrUnbalanced)
 		case l.Debit.Sign() == 0 && l.Credit.Sign() == 0:
-			return fmt.Errorf("entry %s line %d is zero", e.Reference, i+1)
+			return fmt.Errorf("entry %s line %d is zero: %w", e.Reference, i+1, ErrUnbalanced)
 		case l.Debit.Sign() < 0 || l.Credit.Sign() < 0:
-			return fmt.Errorf("entry %s line %d is negative", e.Reference, i+1)
+			return fmt.Errorf("entry %s line %d is negative: %w", e.Reference, i+1, ErrUnbalanced)
 		case !l.Amount().Round(e.Decimals).Equal(l.Amount()):
-			return fmt.Errorf("entry %s line %d amount %s has more than %d decimals", e.Reference, i+1, l.Amount(), e.Decimals)
+			return fmt.Errorf("entry %s line %d amount %s has more than %d decimals: %w", e.Reference, i+1, l.Amount(), e.Decimals, ErrUnbalanced)
 		}
 	}
 	if d, c := e.Totals(); !d.Equal(c) {

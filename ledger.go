@@ -21,8 +21,11 @@ import (
 //     account with ErrAccountNumberNotFound, an inactive one with
 //     ErrAccountNumberNotActive, an unknown VAT code with ErrVATCodeNotFound,
 //     a partner reference the ledger does not have (deleted since it was
-//     linked) with ErrPartnerNotFound, an unbalanced entry with ErrUnbalanced,
-//     an unsupported operation with ErrNotSupported.
+//     linked) with ErrPartnerNotFound, an entry that fails Entry.Check
+//     (unbalanced or malformed) with ErrUnbalanced, an unsupported
+//     operation with ErrNotSupported. Chart.CheckEntry makes every check of
+//     PostEntry but the partners', with these sentinels: an adapter that
+//     can list its chart calls it rather than writing them again.
 //   - Wrap ErrTemporary only when retrying the same call cannot do the work
 //     twice: the request certainly did not reach the ledger, or the call is a
 //     read, or it carries an idempotency key the ledger enforces. A PostEntry
@@ -58,7 +61,8 @@ type LedgerTarget interface {
 	CreatePartner(ctx context.Context, p Partner) (PartnerRef, error)
 
 	// PostEntry records e in the ledger and returns its reference. The entry
-	// must balance (ErrUnbalanced otherwise, nothing recorded); every account
+	// must pass Entry.Check: balance, and have well-formed lines
+	// (ErrUnbalanced otherwise, nothing recorded); every account
 	// must exist (ErrAccountNumberNotFound) and be active
 	// (ErrAccountNumberNotActive); every VAT code must exist and be active
 	// (ErrVATCodeNotFound); the entry's and every line's partner must exist
@@ -134,7 +138,10 @@ type Attacher interface {
 var (
 	// ErrNotFound: the entry, partner or document asked for does not exist.
 	ErrNotFound = errors.New("invoicesync: not found")
-	// ErrUnbalanced: the entry's debits and credits differ; nothing was recorded.
+	// ErrUnbalanced: the entry is invalid, nothing was recorded: its debits
+	// and credits differ, or it has no lines, or a line has no account, is
+	// on both sides, is zero, is negative or has more decimals than the
+	// ledger currency (every invariant of Entry.Check).
 	ErrUnbalanced = errors.New("invoicesync: entry does not balance")
 	// ErrNotSupported: the target cannot do this (drafts, attachments, a search key).
 	ErrNotSupported = errors.New("invoicesync: not supported by this ledger")
@@ -158,7 +165,7 @@ var ledgerRefusals = []struct {
 		"restore the partner in the ledger, or unlink it (Syncer.UnlinkPartner) so that the next synchronization finds or creates it"},
 	{ErrMappingJournalNotFound, CodeMappingJournalNotFound, "the ledger refused the entry: the journal does not exist",
 		"create the journal in the ledger or map another one"},
-	{ErrUnbalanced, CodeAmountValidation, "the ledger says the entry does not balance",
+	{ErrUnbalanced, CodeAmountValidation, "the ledger refused the entry as invalid: it does not balance, or a line is malformed",
 		"report this invoice to the invoicesync maintainers"},
 	{ErrNotSupported, CodeMappingInvalid, "the ledger does not support what the entry asks (drafts?)",
 		"check the mapping's draft option against the ledger's settings"},
@@ -354,70 +361,3 @@ type Document struct {
 	// Data is the content.
 	Data []byte
 }
-
-// Chart is a snapshot of a ledger's accounts, VAT codes and journals, indexed
-// for lookups, so that building entries does no I/O. Build one per run with
-// NewChart or LoadChart and share it: it is read-only and safe for concurrent use.
-type Chart struct {
-	accounts map[string]Account
-	vatCodes map[string]VATCode
-	journals map[string]Journal
-}
-
-// NewChart indexes a chart. When a number or code appears twice, the later one wins.
-func NewChart(accounts []Account, vatCodes []VATCode, journals []Journal) *Chart {
-	c := &Chart{
-		accounts: make(map[string]Account, len(accounts)),
-		vatCodes: make(map[string]VATCode, len(vatCodes)),
-		journals: make(map[string]Journal, len(journals)),
-	}
-	for _, a := range accounts {
-		c.accounts[a.Number] = a
-	}
-	for _, v := range vatCodes {
-		c.vatCodes[v.Code] = v
-	}
-	for _, j := range journals {
-		c.journals[j.Code] = j
-	}
-	return c
-}
-
-// LoadChart fetches the accounts, VAT codes and journals of t and indexes them.
-func LoadChart(ctx context.Context, t LedgerTarget) (*Chart, error) {
-	accounts, err := t.Accounts(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("listing accounts: %w", err)
-	}
-	codes, err := t.VATCodes(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("listing VAT codes: %w", err)
-	}
-	journals, err := t.Journals(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("listing journals: %w", err)
-	}
-	return NewChart(accounts, codes, journals), nil
-}
-
-// Account returns the account numbered number.
-func (c *Chart) Account(number string) (Account, bool) {
-	a, ok := c.accounts[number]
-	return a, ok
-}
-
-// VATCode returns the VAT code code.
-func (c *Chart) VATCode(code string) (VATCode, bool) {
-	v, ok := c.vatCodes[code]
-	return v, ok
-}
-
-// Journal returns the journal code.
-func (c *Chart) Journal(code string) (Journal, bool) {
-	j, ok := c.journals[code]
-	return j, ok
-}
-
-// HasJournals reports whether the chart lists any journal. A ledger without
-// journals accepts any journal code, so journal codes are not checked against it.
-func (c *Chart) HasJournals() bool { return len(c.journals) > 0 }

@@ -588,32 +588,19 @@ func (v *mappingValidator) account(key, number string) {
 	if number == "" {
 		return
 	}
-	a, ok := v.chart.Account(number)
-	switch {
-	case !ok:
-		v.problem(CodeAccountNumberNotFound, key, number, "account "+number+" does not exist in the ledger",
-			"create account "+number+" in the ledger or choose another one for "+key)
-	case !a.Active:
-		v.problem(CodeAccountNumberNotActive, key, number, "account "+number+" is not active in the ledger",
-			"reactivate account "+number+" in the ledger or choose another one for "+key)
-	}
+	v.chartProblem(key, number, v.chart.CheckAccount(number))
 }
 
 func (v *mappingValidator) vatCode(key, code string, d Direction) (VATCode, bool) {
 	if code == "" {
 		return VATCode{}, false
 	}
-	c, ok := v.chart.VATCode(code)
-	switch {
-	case !ok:
-		v.problem(CodeVATCodeNotFound, key, code, "VAT code "+code+" does not exist in the ledger",
-			"create VAT code "+code+" in the ledger or choose another one for "+key)
-		return c, false
-	case !c.Active:
-		v.problem(CodeVATCodeNotFound, key, code, "VAT code "+code+" is not active in the ledger",
-			"reactivate VAT code "+code+" in the ledger or choose another one for "+key)
-		return c, false
-	case c.Direction != "" && c.Direction != d:
+	if err := v.chart.CheckVATCode(code); err != nil {
+		v.chartProblem(key, code, err)
+		return VATCode{}, false
+	}
+	c, _ := v.chart.VATCode(code)
+	if c.Direction != "" && c.Direction != d {
 		v.problem(CodeMappingInvalid, key, code, fmt.Sprintf("VAT code %s is a %s code, used for %s", code, c.Direction, d),
 			"choose a "+string(d)+" VAT code for "+key)
 	}
@@ -621,13 +608,20 @@ func (v *mappingValidator) vatCode(key, code string, d Direction) (VATCode, bool
 }
 
 func (v *mappingValidator) journal(key, code string) {
-	if code == "" || !v.chart.HasJournals() {
+	if code == "" {
 		return
 	}
-	if _, ok := v.chart.Journal(code); !ok {
-		v.problem(CodeMappingJournalNotFound, key, code, "journal "+code+" does not exist in the ledger",
-			"create journal "+code+" in the ledger or choose another one for "+key)
+	v.chartProblem(key, code, v.chart.CheckJournal(code))
+}
+
+// chartProblem records the problem err of a Chart check of value, the
+// mapping key key naming it; nothing when err is nil.
+func (v *mappingValidator) chartProblem(key, value string, err error) {
+	if err == nil {
+		return
 	}
+	code, msg, remedy, _ := chartProblem(err)
+	v.problem(code, key, value, msg, remedy+" or choose another one for "+key)
 }
 
 func firstNonEmpty(s ...string) string {

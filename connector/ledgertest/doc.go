@@ -39,11 +39,12 @@
 //   - an idempotency key posted again returns the first entry's reference
 //     and records nothing, even from concurrent calls;
 //   - PostEntry rejects, recording nothing and leaving the key free for a
-//     corrected entry, an unbalanced entry (ErrUnbalanced), an unknown or
-//     inactive account (ErrAccountNumberNotFound, ErrAccountNumberNotActive),
-//     an unknown or inactive VAT code (ErrVATCodeNotFound), an unknown
-//     journal (ErrMappingJournalNotFound) and a partner the ledger does not
-//     have (ErrPartnerNotFound);
+//     corrected entry, an entry Entry.Check refuses, unbalanced or with a
+//     zero line (ErrUnbalanced), an unknown or inactive account
+//     (ErrAccountNumberNotFound, ErrAccountNumberNotActive), an unknown or
+//     inactive VAT code (ErrVATCodeNotFound), an unknown journal
+//     (ErrMappingJournalNotFound) and a partner the ledger does not have
+//     (ErrPartnerNotFound);
 //   - CreatePartner makes customers and suppliers that FindPartners (each
 //     key it supports; ErrNotSupported for the others) and ListPartners
 //     (when the target is a PartnerLister) return, and entries can name;

@@ -58,6 +58,7 @@ func RunConformance(t *testing.T, newHarness HarnessMaker) {
 		{"FindEntryUnknown", testFindEntryUnknown},
 		{"IdempotencyKey", testIdempotencyKey},
 		{"RejectUnbalanced", testReject(unbalanced, invoicesync.ErrUnbalanced)},
+		{"RejectMalformed", testReject(malformed, invoicesync.ErrUnbalanced)},
 		{"RejectUnknownAccount", testReject(unknownAccount, invoicesync.ErrAccountNumberNotFound)},
 		{"RejectInactiveAccount", testReject(inactiveAccount, invoicesync.ErrAccountNumberNotActive)},
 		{"RejectUnknownVATCode", testReject(unknownVATCode, invoicesync.ErrVATCodeNotFound)},
@@ -606,6 +607,14 @@ func unbalanced(t *testing.T, _ invoicesync.LedgerTarget, e *invoicesync.Entry) 
 	e.Lines[1].Credit = dec("83.33")
 	e.Lines[2].Credit = dec("16.66")
 	require.ErrorIs(t, e.Check(), invoicesync.ErrUnbalanced, "the unbalanced fixture (a bug in ledgertest)")
+}
+
+func malformed(t *testing.T, _ invoicesync.LedgerTarget, e *invoicesync.Entry) {
+	// Balanced, but with a zero line.
+	e.Lines = append(e.Lines, invoicesync.EntryLine{Account: e.Lines[1].Account, Debit: dec("0"), Credit: dec("0"), Label: "zero"})
+	require.ErrorIs(t, e.Check(), invoicesync.ErrUnbalanced, "the malformed fixture (a bug in ledgertest)")
+	d, c := e.Totals()
+	require.True(t, d.Equal(c), "the malformed fixture balances (a bug in ledgertest)")
 }
 
 func unknownAccount(t *testing.T, l invoicesync.LedgerTarget, e *invoicesync.Entry) {

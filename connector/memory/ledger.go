@@ -31,17 +31,20 @@ var (
 //
 // PostEntry rejects, recording nothing, an entry that:
 //   - fails Entry.Check (the error wraps invoicesync.ErrUnbalanced, whatever
-//     invariant failed, and what Check returned);
-//   - asks for a draft while SetDrafts(true) was not called
-//     (invoicesync.ErrNotSupported);
+//     invariant failed, and is what Check returned);
 //   - names a journal the ledger does not have, once any journal was added
 //     (invoicesync.ErrMappingJournalNotFound); without journals any code is
 //     accepted;
 //   - names an unknown account (invoicesync.ErrAccountNumberNotFound) or an
 //     inactive one (invoicesync.ErrAccountNumberNotActive);
 //   - names an unknown or inactive VAT code (invoicesync.ErrVATCodeNotFound);
+//   - asks for a draft while SetDrafts(true) was not called
+//     (invoicesync.ErrNotSupported);
 //   - names, on a line or as Entry.Partner, a partner the ledger does not
 //     have or that was deleted (invoicesync.ErrPartnerNotFound).
+//
+// The first four are invoicesync.Chart.CheckEntry's checks, against the
+// chart as it is at the time of the call.
 //
 // The first problem found, in that order, is reported; its message names the
 // offending journal, account, code or partner. An entry whose idempotency key
@@ -63,6 +66,16 @@ type Ledger struct {
 	drafts     bool
 	late       []invoicesync.Entry // postings to record when CommitLate is called
 	window     time.Duration
+	chart      *invoicesync.Chart // the index of the chart PostEntry checks against; nil once the chart changed
+}
+
+// checks returns the chart PostEntry checks entries against, indexing it
+// again after a change; l.mu is held.
+func (l *Ledger) checks() *invoicesync.Chart {
+	if l.chart == nil {
+		l.chart = invoicesync.NewChart(l.accounts, l.vatCodes, l.journals)
+	}
+	return l.chart
 }
 
 type storedPartner struct {
@@ -134,6 +147,7 @@ func (l *Ledger) CommitLate() []invoicesync.EntryRef {
 func (l *Ledger) AddAccounts(accounts ...invoicesync.Account) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.chart = nil
 	for _, a := range accounts {
 		if i := slices.IndexFunc(l.accounts, func(x invoicesync.Account) bool { return x.Number == a.Number }); i >= 0 {
 			l.accounts[i] = a
@@ -147,6 +161,7 @@ func (l *Ledger) AddAccounts(accounts ...invoicesync.Account) {
 func (l *Ledger) AddVATCodes(codes ...invoicesync.VATCode) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.chart = nil
 	for _, v := range codes {
 		if i := slices.IndexFunc(l.vatCodes, func(x invoicesync.VATCode) bool { return x.Code == v.Code }); i >= 0 {
 			l.vatCodes[i] = v
@@ -161,6 +176,7 @@ func (l *Ledger) AddVATCodes(codes ...invoicesync.VATCode) {
 func (l *Ledger) AddJournals(journals ...invoicesync.Journal) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.chart = nil
 	for _, j := range journals {
 		if i := slices.IndexFunc(l.journals, func(x invoicesync.Journal) bool { return x.Code == j.Code }); i >= 0 {
 			l.journals[i] = j
@@ -176,6 +192,7 @@ func (l *Ledger) AddJournals(journals ...invoicesync.Journal) {
 func (l *Ledger) SetAccountActive(number string, active bool) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.chart = nil
 	for i := range l.accounts {
 		if l.accounts[i].Number == number {
 			l.accounts[i].Active = active
@@ -190,6 +207,7 @@ func (l *Ledger) SetAccountActive(number string, active bool) bool {
 func (l *Ledger) SetVATCodeActive(code string, active bool) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.chart = nil
 	for i := range l.vatCodes {
 		if l.vatCodes[i].Code == code {
 			l.vatCodes[i].Active = active
@@ -495,41 +513,12 @@ func (l *Ledger) post(e *invoicesync.Entry) (invoicesync.EntryRef, error) {
 
 // validate checks e against the ledger; l.mu is held.
 func (l *Ledger) validate(e *invoicesync.Entry) error {
-	name := fmt.Sprintf("memory: PostEntry %q", e.Reference)
-	if err := e.Check(); err != nil {
-		if errors.Is(err, invoicesync.ErrUnbalanced) {
-			return fmt.Errorf("memory: PostEntry: %w", err)
-		}
-		return fmt.Errorf("memory: PostEntry: %w: %w", err, invoicesync.ErrUnbalanced)
+	if err := l.checks().CheckEntry(e); err != nil {
+		return fmt.Errorf("memory: PostEntry: %w", err)
 	}
+	name := fmt.Sprintf("memory: PostEntry %q", e.Reference)
 	if e.Draft && !l.drafts {
 		return fmt.Errorf("%s: drafts: %w", name, invoicesync.ErrNotSupported)
-	}
-	if len(l.journals) > 0 && !slices.ContainsFunc(l.journals, func(j invoicesync.Journal) bool { return j.Code == e.Journal }) {
-		return fmt.Errorf("%s: journal %q is not in the ledger: %w", name, e.Journal, invoicesync.ErrMappingJournalNotFound)
-	}
-	for i := range e.Lines {
-		ln := &e.Lines[i]
-		j := slices.IndexFunc(l.accounts, func(a invoicesync.Account) bool { return a.Number == ln.Account })
-		switch {
-		case j < 0:
-			return fmt.Errorf("%s line %d: account %q does not exist: %w", name, i+1, ln.Account, invoicesync.ErrAccountNumberNotFound)
-		case !l.accounts[j].Active:
-			return fmt.Errorf("%s line %d: account %q is inactive: %w", name, i+1, ln.Account, invoicesync.ErrAccountNumberNotActive)
-		}
-	}
-	for i := range e.Lines {
-		ln := &e.Lines[i]
-		if ln.VATCode == "" {
-			continue
-		}
-		j := slices.IndexFunc(l.vatCodes, func(v invoicesync.VATCode) bool { return v.Code == ln.VATCode })
-		switch {
-		case j < 0:
-			return fmt.Errorf("%s line %d: VAT code %q does not exist: %w", name, i+1, ln.VATCode, invoicesync.ErrVATCodeNotFound)
-		case !l.vatCodes[j].Active:
-			return fmt.Errorf("%s line %d: VAT code %q is inactive: %w", name, i+1, ln.VATCode, invoicesync.ErrVATCodeNotFound)
-		}
 	}
 	if !e.Partner.IsZero() && !l.hasPartner(e.Partner.ID) {
 		return fmt.Errorf("%s: partner %q (%s) does not exist: %w", name, e.Partner.ID, e.Partner.Name, invoicesync.ErrPartnerNotFound)

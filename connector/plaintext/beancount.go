@@ -198,7 +198,7 @@ func (c beancountCodec) parse(path string, data []byte) (*parsed, error) {
 func parseBeancountHeader(path string, num int, line, date string) (*pTxn, error) {
 	d, err := parseDate(date)
 	if err != nil {
-		return nil, parseErr(path, num, "transaction date %q: %v", date, err)
+		return nil, parseErr(path, num, "transaction date %q: %w", date, err)
 	}
 	t := &pTxn{line: num, date: d}
 	rest := strings.TrimSpace(line[len(date):])

@@ -212,7 +212,7 @@ func parseHledgerHeader(path string, num int, line string) (*pTxn, error) {
 	date, _, _ = strings.Cut(date, "=")
 	d, err := parseDate(date)
 	if err != nil {
-		return nil, parseErr(path, num, "transaction date %q: %v", date, err)
+		return nil, parseErr(path, num, "transaction date %q: %w", date, err)
 	}
 	t := &pTxn{line: num, date: d, rec: parseTags(comment)}
 	rest = strings.TrimSpace(rest)

@@ -109,9 +109,10 @@ type Ledger struct {
 	newline  bool // the file ends with a newline
 	stale    bool // a write failed: read the file again before the next operation
 	file     *File
-	byNumber map[string]int // account number → index in file.Accounts
-	byKey    map[string]int // idempotency key → index in file.Entries
-	partners map[string]int // partner id → index in file.Partners
+	byNumber map[string]int     // account number → index in file.Accounts
+	chart    *invoicesync.Chart // the file's chart, as PostEntry checks entries against it
+	byKey    map[string]int     // idempotency key → index in file.Entries
+	partners map[string]int     // partner id → index in file.Partners
 	curs     map[string]bool
 	entrySeq int
 	partSeq  int
@@ -209,7 +210,7 @@ func (l *Ledger) openLocked(chart *Chart) (*os.File, func() error, error) {
 				// created one first.
 				ph, err := os.OpenFile(l.path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
 				if err != nil && !errors.Is(err, fs.ErrExist) {
-					return nil, nil, errorf("%v", err)
+					return nil, nil, errorf("%w", err)
 				}
 				if err == nil {
 					ph.Close()
@@ -219,7 +220,7 @@ func (l *Ledger) openLocked(chart *Chart) (*os.File, func() error, error) {
 			return f, unlock, err
 		}
 		if err != nil {
-			return nil, nil, errorf("%v", err)
+			return nil, nil, errorf("%w", err)
 		}
 		if testHook != nil {
 			testHook("opened")
@@ -236,7 +237,7 @@ func (l *Ledger) openLocked(chart *Chart) (*os.File, func() error, error) {
 		st, err := f.Stat()
 		if err != nil {
 			release()
-			return nil, nil, errorf("%v", err)
+			return nil, nil, errorf("%w", err)
 		}
 		if at, err := os.Stat(l.path); err != nil || !os.SameFile(st, at) {
 			release() // replaced or removed since it was opened
@@ -298,7 +299,7 @@ Anything else may be edited; transactions written by hand are left alone.`, l.fo
 	dir := filepath.Dir(l.path)
 	tmp, err := createTemp(dir, filepath.Base(l.path))
 	if err != nil {
-		return nil, nil, errorf("%v", err)
+		return nil, nil, errorf("%w", err)
 	}
 	name := tmp.Name()
 	var unlock func() error
@@ -314,15 +315,15 @@ Anything else may be edited; transactions written by hand are left alone.`, l.fo
 		}
 	}()
 	if _, err := tmp.WriteString(b.String()); err != nil {
-		return nil, nil, errorf("%v", err)
+		return nil, nil, errorf("%w", err)
 	}
 	if empty != nil {
 		if err := tmp.Chmod(empty.Mode().Perm()); err != nil {
-			return nil, nil, errorf("%v", err)
+			return nil, nil, errorf("%w", err)
 		}
 	}
 	if err := tmp.Sync(); err != nil {
-		return nil, nil, errorf("%v", err)
+		return nil, nil, errorf("%w", err)
 	}
 	if lockWhileInstalling {
 		u, err := lockFile(tmp)
@@ -334,7 +335,7 @@ Anything else may be edited; transactions written by hand are left alone.`, l.fo
 		err := tmp.Close()
 		tmp = nil
 		if err != nil {
-			return nil, nil, errorf("%v", err)
+			return nil, nil, errorf("%w", err)
 		}
 	}
 	if testHook != nil {
@@ -342,7 +343,7 @@ Anything else may be edited; transactions written by hand are left alone.`, l.fo
 	}
 	if empty != nil {
 		if err := os.Rename(name, l.path); err != nil {
-			return nil, nil, errorf("%v", err)
+			return nil, nil, errorf("%w", err)
 		}
 	} else {
 		if err := link(name, l.path); err != nil {
@@ -360,7 +361,7 @@ Anything else may be edited; transactions written by hand are left alone.`, l.fo
 	}
 	if tmp == nil {
 		if tmp, err = os.OpenFile(l.path, os.O_RDWR|os.O_APPEND, 0); err != nil {
-			return nil, nil, errorf("%v", err)
+			return nil, nil, errorf("%w", err)
 		}
 		u, err := lockFile(tmp)
 		if err != nil {
@@ -388,11 +389,11 @@ func createTemp(dir, base string) (*os.File, error) {
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
-		return errorf("%v", err)
+		return errorf("%w", err)
 	}
 	defer d.Close()
 	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return errorf("syncing %s: %v", dir, err)
+		return errorf("syncing %s: %w", dir, err)
 	}
 	return nil
 }
@@ -490,11 +491,11 @@ func (l *Ledger) checkChart(chart *Chart, have *File) error {
 // indexes. l.mu is held (or l is not shared yet).
 func (l *Ledger) load() error {
 	if _, err := l.f.Seek(0, io.SeekStart); err != nil {
-		return errorf("%v", err)
+		return errorf("%w", err)
 	}
 	data, err := io.ReadAll(l.f)
 	if err != nil {
-		return errorf("reading %s: %v", l.path, err)
+		return errorf("reading %s: %w", l.path, err)
 	}
 	at := torn(data)
 	whole := data
@@ -516,7 +517,7 @@ func (l *Ledger) load() error {
 	}
 	st, err := l.f.Stat()
 	if err != nil {
-		return errorf("%v", err)
+		return errorf("%w", err)
 	}
 	l.size, l.mod, l.stale = st.Size(), st.ModTime(), false
 	l.newline = len(data) == 0 || data[len(data)-1] == '\n'
@@ -525,6 +526,7 @@ func (l *Ledger) load() error {
 	for i, a := range file.Accounts {
 		l.byNumber[a.number()] = i
 	}
+	l.chart = invoicesync.NewChart(chartAccounts(file.Accounts), file.VATCodes, file.Journals)
 	l.byKey = make(map[string]int)
 	l.entrySeq = 0
 	for i, e := range file.Entries {
@@ -554,7 +556,7 @@ func (l *Ledger) cut(data []byte, at int64) error {
 	kept := l.path + ".torn"
 	t, err := os.OpenFile(kept, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o666)
 	if err != nil {
-		return errorf("keeping the interrupted write of %s: %v", l.path, err)
+		return errorf("keeping the interrupted write of %s: %w", l.path, err)
 	}
 	_, err = t.Write(data[at:])
 	if err == nil {
@@ -564,13 +566,13 @@ func (l *Ledger) cut(data []byte, at int64) error {
 		err = cerr
 	}
 	if err != nil {
-		return errorf("keeping the interrupted write of %s: %v", l.path, err)
+		return errorf("keeping the interrupted write of %s: %w", l.path, err)
 	}
 	if err := l.f.Truncate(at); err != nil {
-		return errorf("cutting the interrupted write off %s: %v", l.path, err)
+		return errorf("cutting the interrupted write off %s: %w", l.path, err)
 	}
 	if err := l.f.Sync(); err != nil {
-		return errorf("%v", err)
+		return errorf("%w", err)
 	}
 	if l.log == nil {
 		return nil
@@ -589,7 +591,7 @@ func ReadFile(path string, format Format) (*File, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, errorf("%v", err)
+		return nil, errorf("%w", err)
 	}
 	if at := torn(data); at >= 0 {
 		data = data[:at]
@@ -636,7 +638,7 @@ func (l *Ledger) Close() error {
 	}
 	l.f = nil
 	if err != nil {
-		return errorf("%v", err)
+		return errorf("%w", err)
 	}
 	return nil
 }
@@ -654,12 +656,15 @@ func (l *Ledger) begin(ctx context.Context) error {
 		return ErrClosed
 	}
 	st, err := l.f.Stat()
-	if err == nil && (l.stale || st.Size() != l.size || !st.ModTime().Equal(l.mod)) {
-		err = l.load()
-	}
 	if err != nil {
 		l.mu.Unlock()
-		return errorf("%v", err)
+		return errorf("%w", err)
+	}
+	if l.stale || st.Size() != l.size || !st.ModTime().Equal(l.mod) {
+		if err := l.load(); err != nil { // says "plaintext:" already
+			l.mu.Unlock()
+			return err
+		}
 	}
 	return nil
 }
@@ -682,7 +687,7 @@ func (l *Ledger) appendBlock(block string) error {
 			// even before it is next opened.
 			_ = l.f.Truncate(l.size)
 		}
-		return errorf("writing to %s: %v", l.path, err)
+		return errorf("writing to %s: %w", l.path, err)
 	}
 	st, err := l.f.Stat()
 	if err != nil {
@@ -725,15 +730,20 @@ func (l *Ledger) Accounts(ctx context.Context) ([]invoicesync.Account, error) {
 		return nil, err
 	}
 	defer l.mu.Unlock()
-	out := make([]invoicesync.Account, 0, len(l.file.Accounts))
-	for _, a := range l.file.Accounts {
+	return chartAccounts(l.file.Accounts), nil
+}
+
+// chartAccounts are the accounts a file declares as Accounts lists them.
+func chartAccounts(accounts []Account) []invoicesync.Account {
+	out := make([]invoicesync.Account, 0, len(accounts))
+	for _, a := range accounts {
 		name := a.Title
 		if name == "" {
 			name = a.Name
 		}
 		out = append(out, invoicesync.Account{Number: a.number(), Name: name, Active: !a.Closed})
 	}
-	return out, nil
+	return out
 }
 
 // VATCodes implements invoicesync.LedgerTarget: the VAT codes the file declares.
@@ -828,13 +838,14 @@ func (l *Ledger) CreatePartner(ctx context.Context, p invoicesync.Partner) (invo
 // PostEntry implements invoicesync.LedgerTarget. It appends e as a
 // transaction with the next id ("E1", "E2", ...), declaring its currency
 // first if the file does not. It rejects, writing nothing, an entry that
-// fails Entry.Check (invoicesync.ErrUnbalanced), has no date or a currency
-// that is not an ISO 4217 code, names a journal the file does not declare
-// while it declares some (invoicesync.ErrMappingJournalNotFound), an
-// undeclared or closed account (ErrAccountNumberNotFound,
-// ErrAccountNumberNotActive), an undeclared or inactive VAT code
-// (ErrVATCodeNotFound), or a partner the file does not have
-// (ErrPartnerNotFound). Drafts are pending transactions.
+// fails invoicesync.Chart.CheckEntry against the chart the file declares:
+// fails Entry.Check (invoicesync.ErrUnbalanced), names a journal the file
+// does not declare while it declares some
+// (invoicesync.ErrMappingJournalNotFound), an undeclared or closed account
+// (ErrAccountNumberNotFound, ErrAccountNumberNotActive), an undeclared or
+// inactive VAT code (ErrVATCodeNotFound); then an entry that has no date or
+// a currency that is not an ISO 4217 code, or names a partner the file does
+// not have (ErrPartnerNotFound). Drafts are pending transactions.
 func (l *Ledger) PostEntry(ctx context.Context, e *invoicesync.Entry) (invoicesync.EntryRef, error) {
 	if e == nil {
 		return invoicesync.EntryRef{}, errorf("PostEntry: nil entry: %w", invoicesync.ErrUnbalanced)
@@ -877,20 +888,15 @@ func (l *Ledger) PostEntry(ctx context.Context, e *invoicesync.Entry) (invoicesy
 // transaction checks e against the file and turns it into the transaction
 // to write (without its record); l.mu is held.
 func (l *Ledger) transaction(e *invoicesync.Entry) (*pTxn, error) {
-	name := fmt.Sprintf("PostEntry %q", e.Reference)
-	if err := e.Check(); err != nil {
-		if errors.Is(err, invoicesync.ErrUnbalanced) {
-			return nil, errorf("PostEntry: %w", err)
-		}
-		return nil, errorf("PostEntry: %w: %w", err, invoicesync.ErrUnbalanced)
+	if err := l.chart.CheckEntry(e); err != nil {
+		return nil, errorf("PostEntry to %s: %w", l.path, err)
 	}
+	name := fmt.Sprintf("PostEntry %q", e.Reference)
 	switch {
 	case e.Date.IsZero():
 		return nil, errorf("%s: the entry has no date", name)
 	case !currencyRE.MatchString(e.Currency):
 		return nil, errorf("%s: currency %q is not an ISO 4217 code", name, e.Currency)
-	case len(l.file.Journals) > 0 && !slices.ContainsFunc(l.file.Journals, func(j invoicesync.Journal) bool { return j.Code == e.Journal }):
-		return nil, errorf("%s: journal %q is not declared in %s: %w", name, e.Journal, l.path, invoicesync.ErrMappingJournalNotFound)
 	}
 	tx := &pTxn{date: e.Date, pending: e.Draft, note: e.Label}
 	if tx.note == "" {
@@ -898,33 +904,13 @@ func (l *Ledger) transaction(e *invoicesync.Entry) (*pTxn, error) {
 	}
 	for i := range e.Lines {
 		ln := &e.Lines[i]
-		j, ok := l.byNumber[ln.Account]
-		switch {
-		case !ok:
-			return nil, errorf("%s line %d: account %q is not declared in %s: %w", name, i+1, ln.Account, l.path, invoicesync.ErrAccountNumberNotFound)
-		case l.file.Accounts[j].Closed:
-			return nil, errorf("%s line %d: account %q is closed: %w", name, i+1, ln.Account, invoicesync.ErrAccountNumberNotActive)
-		}
 		amount := ln.Debit
 		if !ln.IsDebit() {
 			amount = ln.Credit.Neg()
 		}
 		tx.postings = append(tx.postings, pPosting{
-			account: l.file.Accounts[j].Name, amount: amountText(amount, e.Decimals, e.Currency), rec: lineRecord(ln, e.InvoiceCurrency),
+			account: l.file.Accounts[l.byNumber[ln.Account]].Name, amount: amountText(amount, e.Decimals, e.Currency), rec: lineRecord(ln, e.InvoiceCurrency),
 		})
-	}
-	for i := range e.Lines {
-		code := e.Lines[i].VATCode
-		if code == "" {
-			continue
-		}
-		j := slices.IndexFunc(l.file.VATCodes, func(v invoicesync.VATCode) bool { return v.Code == code })
-		switch {
-		case j < 0:
-			return nil, errorf("%s line %d: VAT code %q is not declared in %s: %w", name, i+1, code, l.path, invoicesync.ErrVATCodeNotFound)
-		case !l.file.VATCodes[j].Active:
-			return nil, errorf("%s line %d: VAT code %q is inactive: %w", name, i+1, code, invoicesync.ErrVATCodeNotFound)
-		}
 	}
 	partner := e.Partner.ID
 	if !e.Partner.IsZero() {

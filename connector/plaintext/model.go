@@ -141,9 +141,10 @@ type Entry struct {
 	Line int
 }
 
-// parseErr is a syntax problem in a file, with its line.
+// parseErr is a syntax problem in a file, with its line. format is
+// fmt.Errorf's: %w wraps the error that caused it.
 func parseErr(path string, line int, format string, args ...any) error {
-	return fmt.Errorf("plaintext: %s:%d: %s", path, line, fmt.Sprintf(format, args...))
+	return fmt.Errorf("plaintext: %s:%d: "+format, append([]any{path, line}, args...)...)
 }
 
 // dateLayout is how dates are written.

@@ -244,7 +244,7 @@ func (t *pTxn) entry(path string, byName, partnerNames map[string]string) (*invo
 	var err error
 	if s := r.get("due"); s != "" {
 		if e.DueDate, err = parseDate(s); err != nil {
-			return nil, parseErr(path, t.line, "due date %q: %v", s, err)
+			return nil, parseErr(path, t.line, "due date %q: %w", s, err)
 		}
 	}
 	if s := r.get("rate"); s != "" {
@@ -255,7 +255,7 @@ func (t *pTxn) entry(path string, byName, partnerNames map[string]string) (*invo
 	for _, p := range t.postings {
 		amt, cur, err := parseAmount(p.amount)
 		if err != nil {
-			return nil, parseErr(path, p.line, "%v", err)
+			return nil, parseErr(path, p.line, "%w", err)
 		}
 		if e.Currency == "" {
 			e.Currency = cur

@@ -170,7 +170,7 @@ func parseAmount(s string) (decimal.Decimal, string, error) {
 	num, cur := s[i:j], strings.TrimSpace(s[:i]+" "+s[j:])
 	d, err := decimal.NewFromString(num)
 	if err != nil {
-		return decimal.Decimal{}, "", fmt.Errorf("amount %q: %v", s, err)
+		return decimal.Decimal{}, "", fmt.Errorf("amount %q: %w", s, err)
 	}
 	if cur == "" || strings.ContainsAny(cur, " \t@{}") {
 		return decimal.Decimal{}, "", fmt.Errorf("amount %q: expected a number and one commodity", s)

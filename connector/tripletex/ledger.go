@@ -116,6 +116,7 @@ type chart struct {
 	voucherTypes map[string]int64      // name → id
 	voucherNames map[int64]string      // id → name
 	currencyID   int64
+	checks       *invoicesync.Chart // the above as PostEntry checks entries against it
 }
 
 type keyLock struct {
@@ -305,10 +306,47 @@ func (l *Ledger) reload(ctx context.Context, parts ...chartPart) (*chart, error)
 			return nil, err
 		}
 	}
+	next.checks = l.checks(next)
 	l.mu.Lock()
 	l.chart = next
 	l.mu.Unlock()
 	return next, nil
+}
+
+// checks indexes ch as Accounts, VATCodes and Journals list it, for the
+// invoicesync.Chart checks of PostEntry.
+func (l *Ledger) checks(ch *chart) *invoicesync.Chart {
+	return invoicesync.NewChart(listAccounts(ch), l.listVATCodes(ch), listJournals(ch))
+}
+
+// listAccounts lists ch's accounts by number; isInactive accounts are inactive.
+func listAccounts(ch *chart) []invoicesync.Account {
+	out := make([]invoicesync.Account, 0, len(ch.accounts))
+	for n, a := range ch.accounts {
+		out = append(out, invoicesync.Account{Number: n, Name: a.Name, Active: !a.IsInactive})
+	}
+	sortBy(out, func(a invoicesync.Account) string { return a.Number })
+	return out
+}
+
+// listVATCodes lists ch's VAT types by number (see vatCode).
+func (l *Ledger) listVATCodes(ch *chart) []invoicesync.VATCode {
+	out := make([]invoicesync.VATCode, 0, len(ch.vatTypes))
+	for _, v := range ch.vatTypes {
+		out = append(out, l.vatCode(v))
+	}
+	sortBy(out, func(v invoicesync.VATCode) string { return v.Code })
+	return out
+}
+
+// listJournals lists ch's voucher types by name.
+func listJournals(ch *chart) []invoicesync.Journal {
+	out := make([]invoicesync.Journal, 0, len(ch.voucherTypes))
+	for name := range ch.voucherTypes {
+		out = append(out, invoicesync.Journal{Code: name, Name: name})
+	}
+	sortBy(out, func(j invoicesync.Journal) string { return j.Code })
+	return out
 }
 
 // cachedChart returns the cached chart, loading it when there is none.
@@ -331,12 +369,7 @@ func (l *Ledger) Accounts(ctx context.Context) ([]invoicesync.Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]invoicesync.Account, 0, len(ch.accounts))
-	for n, a := range ch.accounts {
-		out = append(out, invoicesync.Account{Number: n, Name: a.Name, Active: !a.IsInactive})
-	}
-	sortBy(out, func(a invoicesync.Account) string { return a.Number })
-	return out, nil
+	return listAccounts(ch), nil
 }
 
 // VATCodes lists the VAT types by number; see the package comment for
@@ -346,12 +379,7 @@ func (l *Ledger) VATCodes(ctx context.Context) ([]invoicesync.VATCode, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]invoicesync.VATCode, 0, len(ch.vatTypes))
-	for _, v := range ch.vatTypes {
-		out = append(out, l.vatCode(v))
-	}
-	sortBy(out, func(v invoicesync.VATCode) string { return v.Code })
-	return out, nil
+	return l.listVATCodes(ch), nil
 }
 
 func (l *Ledger) vatCode(v apiVATType) invoicesync.VATCode {
@@ -368,12 +396,7 @@ func (l *Ledger) Journals(ctx context.Context) ([]invoicesync.Journal, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]invoicesync.Journal, 0, len(ch.voucherTypes))
-	for name := range ch.voucherTypes {
-		out = append(out, invoicesync.Journal{Code: name, Name: name})
-	}
-	sortBy(out, func(j invoicesync.Journal) string { return j.Code })
-	return out, nil
+	return listJournals(ch), nil
 }
 
 // CommitWindow implements invoicesync.CommitWindower: Options.CommitWindow

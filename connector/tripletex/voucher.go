@@ -2,6 +2,7 @@ package tripletex
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -98,12 +99,13 @@ func (l *Ledger) encode(ctx context.Context, ch *chart, e *invoicesync.Entry) (*
 	if v.Description == "" {
 		v.Description = e.Reference
 	}
-	if e.Journal != "" {
-		id, ok := ch.voucherTypes[e.Journal]
-		if !ok {
-			return nil, chartError{fmt.Errorf("tripletex: voucher type %q (the entry's journal) is not in Tripletex: %w", e.Journal, invoicesync.ErrMappingJournalNotFound)}
+	if e.Journal != "" { // none: a voucher without voucher type
+		if err := ch.checks.CheckJournal(e.Journal); err != nil {
+			return nil, chartError{fmt.Errorf("tripletex: entry %q: %w (journals are voucher types)", e.Reference, err)}
 		}
-		v.VoucherType = refTo(id)
+		if id, ok := ch.voucherTypes[e.Journal]; ok {
+			v.VoucherType = refTo(id)
+		}
 	}
 	role := invoicesync.RoleFor(e.Direction)
 	if !e.Partner.IsZero() {
@@ -125,13 +127,14 @@ func (l *Ledger) encode(ctx context.Context, ch *chart, e *invoicesync.Entry) (*
 	}
 	for i := range e.Lines {
 		line := &e.Lines[i]
-		acc, ok := ch.accounts[line.Account]
-		switch {
-		case !ok:
-			return nil, chartError{fmt.Errorf("tripletex: line %d: account %s is not in Tripletex's chart: %w", i+1, line.Account, invoicesync.ErrAccountNumberNotFound)}
-		case acc.IsInactive:
-			return nil, fmt.Errorf("tripletex: line %d: account %s is inactive in Tripletex: %w", i+1, line.Account, invoicesync.ErrAccountNumberNotActive)
+		if err := ch.checks.CheckAccount(line.Account); err != nil {
+			err = fmt.Errorf("tripletex: entry %q line %d: %w", e.Reference, i+1, err)
+			if errors.Is(err, invoicesync.ErrAccountNumberNotFound) {
+				return nil, chartError{err}
+			}
+			return nil, err
 		}
+		acc := ch.accounts[line.Account]
 		if line.Kind == invoicesync.KindReverseChargeVAT {
 			return nil, fmt.Errorf("tripletex: line %d: reverse-charge VAT lines are not supported yet (Tripletex's reverse-charge VAT types post both sides themselves): %w", i+1, invoicesync.ErrNotSupported)
 		}
@@ -154,11 +157,13 @@ func (l *Ledger) encode(ctx context.Context, ch *chart, e *invoicesync.Entry) (*
 		amount := signed(line)
 		if line.VATCode != "" {
 			vt, ok := ch.vatTypes[line.VATCode]
-			if !ok {
-				return nil, chartError{fmt.Errorf("tripletex: line %d: VAT type %s is not in Tripletex: %w", i+1, line.VATCode, invoicesync.ErrVATCodeNotFound)}
-			}
-			if !l.vatCode(vt).Active {
-				return nil, fmt.Errorf("tripletex: line %d: VAT type %s has a rate but no VAT account in Options.VATAccounts: %w", i+1, line.VATCode, invoicesync.ErrVATCodeNotFound)
+			if err := ch.checks.CheckVATCode(line.VATCode); err != nil {
+				err = fmt.Errorf("tripletex: entry %q line %d: %w", e.Reference, i+1, err)
+				if !ok {
+					return nil, chartError{err}
+				}
+				// Listed inactive: it has a rate and no known VAT account.
+				return nil, fmt.Errorf("%w (VAT type %s has a rate but no VAT account in Options.VATAccounts)", err, line.VATCode)
 			}
 			if vt.Percentage.IsPositive() {
 				g := group(line.VATCode, vt)
