@@ -342,29 +342,18 @@ func (s *build) roundingVATCode() string {
 }
 
 // The builder asks the chart whether it may use an account or a VAT code in
-// these two functions only.
+// these two functions only, through the checks every ledger adapter and the
+// mapping use (Chart.CheckAccount, Chart.CheckVATCode); the builder words
+// the problem for the invoice itself.
 
 // accountProblem returns nil when the chart has number as an active
-// account, else ErrAccountNumberNotFound or ErrAccountNumberNotActive.
-func (s *build) accountProblem(number string) error {
-	a, ok := s.b.chart.Account(number)
-	switch {
-	case !ok:
-		return ErrAccountNumberNotFound
-	case !a.Active:
-		return ErrAccountNumberNotActive
-	}
-	return nil
-}
+// account, else an error wrapping ErrAccountNumberNotFound or
+// ErrAccountNumberNotActive.
+func (s *build) accountProblem(number string) error { return s.b.chart.CheckAccount(number) }
 
 // vatCodeProblem returns nil when the chart has code as an active VAT code,
-// else ErrVATCodeNotFound.
-func (s *build) vatCodeProblem(code string) error {
-	if v, ok := s.b.chart.VATCode(code); !ok || !v.Active {
-		return ErrVATCodeNotFound
-	}
-	return nil
-}
+// else an error wrapping ErrVATCodeNotFound.
+func (s *build) vatCodeProblem(code string) error { return s.b.chart.CheckVATCode(code) }
 
 // usable reports whether the chart has number as an active account.
 func (s *build) usable(number string) bool { return s.accountProblem(number) == nil }
