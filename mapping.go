@@ -344,11 +344,7 @@ func (m *Mapping) ValidateChart(chart *Chart) error {
 		if strings.TrimSpace(r.Tax) == "" {
 			v.problem(CodeMappingInvalid, key+".tax", "", "the rule names no tax", `set the withheld tax's name, e.g. "IRPF"`)
 		}
-		if r.Direction != "" && !r.Direction.Valid() {
-			v.problems = append(v.problems, &SyncError{Code: CodeMappingInvalid, Field: key + ".direction", Value: string(r.Direction),
-				Expected: "one of: " + acceptedDirections + ", or empty for both", Message: "unknown direction",
-				Resolution: `use "sales", "purchase" or leave it empty for both`})
-		}
+		v.ruleDirection(key+".direction", r.Direction)
 		v.required(key+".account", r.Account)
 		v.account(key+".account", r.Account)
 	}
@@ -358,11 +354,7 @@ func (m *Mapping) ValidateChart(chart *Chart) error {
 			v.problem(CodeMappingInvalid, key, "", "the rule has no criterion and matches nothing",
 				"set item_code, item_category or task, or remove the rule")
 		}
-		if r.Direction != "" && !r.Direction.Valid() {
-			v.problems = append(v.problems, &SyncError{Code: CodeMappingInvalid, Field: key + ".direction", Value: string(r.Direction),
-				Expected: "one of: " + acceptedDirections + ", or empty for both", Message: "unknown direction",
-				Resolution: `use "sales", "purchase" or leave it empty for both`})
-		}
+		v.ruleDirection(key+".direction", r.Direction)
 		v.required(key+".account", r.Account)
 		v.account(key+".account", r.Account)
 	}
@@ -573,6 +565,16 @@ type mappingValidator struct {
 
 func (v *mappingValidator) problem(code ErrorCode, key, value, msg, resolution string) {
 	v.problems = append(v.problems, &SyncError{Code: code, Field: key, Value: value, Message: msg, Resolution: resolution})
+}
+
+// ruleDirection checks the direction a rule is limited to: sales,
+// purchase, or empty for both.
+func (v *mappingValidator) ruleDirection(key string, d Direction) {
+	if d != "" && !d.Valid() {
+		v.problems = append(v.problems, &SyncError{Code: CodeMappingInvalid, Field: key, Value: string(d),
+			Expected: "one of: " + acceptedDirections + ", or empty for both", Message: "unknown direction",
+			Resolution: `use "sales", "purchase" or leave it empty for both`})
+	}
 }
 
 // required records a problem when value is empty and reports whether it is set.
