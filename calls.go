@@ -56,17 +56,17 @@ func (s *Syncer) retry(ctx context.Context, fn func() error) error {
 		case err == nil:
 			return nil
 		case ctx.Err() != nil:
-			return &retryStop{err: err, attempts: attempt, reason: "the run ended"}
+			return stopRetrying(err, attempt, "the run ended", false)
 		case !Retryable(err):
-			return &retryStop{err: err, attempts: attempt, reason: "the failure is not marked temporary"}
+			return stopRetrying(err, attempt, "the failure is not marked temporary", false)
 		case attempt >= s.cfg.MaxAttempts:
-			return &retryStop{err: err, attempts: attempt, reason: fmt.Sprintf("failed temporarily %d times", attempt)}
+			return stopRetrying(err, attempt, fmt.Sprintf("failed temporarily %d times", attempt), true)
 		}
 		t := time.NewTimer(delay)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return &retryStop{err: err, attempts: attempt, reason: "the run ended"}
+			return stopRetrying(err, attempt, "the run ended", false)
 		case <-t.C:
 		}
 		delay *= 2
@@ -77,14 +77,25 @@ func (s *Syncer) retry(ctx context.Context, fn func() error) error {
 // (like a client's "should retry" answering with its reason). It is
 // transparent to errors.Is and errors.As.
 type retryStop struct {
-	err      error
-	attempts int
-	reason   string
+	err    error
+	reason string // for a message: "not tried again: …", "tried 2 times, then stopped: …"
 }
 
 func (e *retryStop) Error() string { return e.err.Error() }
 
 func (e *retryStop) Unwrap() error { return e.err }
+
+// stopRetrying is err after attempt attempts, stopped because of why;
+// exhausted: why already says the attempts were all used.
+func stopRetrying(err error, attempt int, why string, exhausted bool) *retryStop {
+	switch {
+	case attempt == 1:
+		why = "not tried again: " + why
+	case !exhausted:
+		why = fmt.Sprintf("tried %d times, then stopped: %s", attempt, why)
+	}
+	return &retryStop{err: err, reason: why}
+}
 
 // retryReason says why the retry path stopped trying the call that failed
 // with err, for a message: "" when err did not come through it.
@@ -93,13 +104,7 @@ func retryReason(err error) string {
 	if !errors.As(err, &rs) {
 		return ""
 	}
-	if rs.attempts > 1 && rs.reason != fmt.Sprintf("failed temporarily %d times", rs.attempts) {
-		return fmt.Sprintf("tried %d times, then stopped: %s", rs.attempts, rs.reason)
-	}
-	if rs.attempts > 1 {
-		return rs.reason
-	}
-	return "not tried again: " + rs.reason
+	return rs.reason
 }
 
 // flight shares the result of one call per key among the invoices of a run
