@@ -29,19 +29,7 @@ func (s *Syncer) ledger(ctx context.Context, fn func() error) error {
 // loadChart reads the ledger's chart as LoadChart does, each listing
 // through the retry path.
 func (s *Syncer) loadChart(ctx context.Context) (*Chart, error) {
-	var accounts []Account
-	var codes []VATCode
-	var journals []Journal
-	if err := s.ledger(ctx, func() (err error) { accounts, err = s.target.Accounts(ctx); return err }); err != nil {
-		return nil, fmt.Errorf("listing accounts: %w", err)
-	}
-	if err := s.ledger(ctx, func() (err error) { codes, err = s.target.VATCodes(ctx); return err }); err != nil {
-		return nil, fmt.Errorf("listing VAT codes: %w", err)
-	}
-	if err := s.ledger(ctx, func() (err error) { journals, err = s.target.Journals(ctx); return err }); err != nil {
-		return nil, fmt.Errorf("listing journals: %w", err)
-	}
-	return NewChart(accounts, codes, journals), nil
+	return loadChart(ctx, s.target, func(call func() error) error { return s.ledger(ctx, call) })
 }
 
 // retry calls fn until it succeeds, fails for good, or fails temporarily

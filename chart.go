@@ -36,16 +36,22 @@ func NewChart(accounts []Account, vatCodes []VATCode, journals []Journal) *Chart
 
 // LoadChart fetches the accounts, VAT codes and journals of t and indexes them.
 func LoadChart(ctx context.Context, t LedgerTarget) (*Chart, error) {
-	accounts, err := t.Accounts(ctx)
-	if err != nil {
+	return loadChart(ctx, t, func(call func() error) error { return call() })
+}
+
+// loadChart is LoadChart with each listing made through via (the Syncer's
+// retry path, or a plain call).
+func loadChart(ctx context.Context, t LedgerTarget, via func(call func() error) error) (*Chart, error) {
+	var accounts []Account
+	var codes []VATCode
+	var journals []Journal
+	if err := via(func() (err error) { accounts, err = t.Accounts(ctx); return err }); err != nil {
 		return nil, fmt.Errorf("listing accounts: %w", err)
 	}
-	codes, err := t.VATCodes(ctx)
-	if err != nil {
+	if err := via(func() (err error) { codes, err = t.VATCodes(ctx); return err }); err != nil {
 		return nil, fmt.Errorf("listing VAT codes: %w", err)
 	}
-	journals, err := t.Journals(ctx)
-	if err != nil {
+	if err := via(func() (err error) { journals, err = t.Journals(ctx); return err }); err != nil {
 		return nil, fmt.Errorf("listing journals: %w", err)
 	}
 	return NewChart(accounts, codes, journals), nil
