@@ -181,9 +181,7 @@ func (r *run) handle(ctx context.Context, j job) {
 		r.queue = append(r.queue, &laterPost{inv: inv, job: j, done: &o})
 		return
 	}
-	if j.wm != nil {
-		j.wm.mark(j.seq, inv.Cursor)
-	}
+	r.mark(j, inv)
 	r.record(ctx, inv, o)
 }
 
