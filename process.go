@@ -19,7 +19,7 @@ import (
 // when the outcome could not be stored (ctx ended, or the store failed): the
 // invoice is then left as the previous stored state says, for the next run.
 //
-// In a batching run (see batchPost), a first posting is not made here: the
+// In a batching run (see batchSize), a first posting is not made here: the
 // invoice's intent is gathered, r.later is set to what the batch completes,
 // and stored is false (the invoice's lock is handed over to r.later).
 func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Preview) (o Outcome, stored bool) {
@@ -243,9 +243,7 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 	in := &Intent{Key: key, Fingerprint: fp, Entry: entry}
 	later := &laterPost{inv: inv, st: &st, in: in, doc: doc, choice: choice, prev: prev, prevCode: prevCode}
 	if rev == nil && r.batching {
-		in.At = r.s.cfg.Now()
-		st.Intent, st.Status = in, StatePending
-		if !r.put(ctx, &st) { // gathered: stored with the batch, before the ledger is called
+		if !r.intend(ctx, &st, in) { // stored with the batch, before the ledger is called
 			return Outcome{}, false
 		}
 		r.later = later
@@ -537,13 +535,20 @@ func (r *run) post(ctx context.Context, inv *Invoice, st *State, in *Intent) (o 
 	if ctx.Err() != nil {
 		return Outcome{}, false, false
 	}
-	r.drain(ctx) // the batch's entries go first: the ledger records entries in the order invoices come
-	in.At = r.s.cfg.Now()
-	st.Intent, st.Status = in, StatePending
-	if !r.put(ctx, st) || !r.flush(ctx) { // the intent is stored before the ledger is called
+	// The batch's entries go first: the ledger records entries in the order invoices come.
+	r.drain(ctx)
+	if !r.intend(ctx, st, in) || !r.flush(ctx) { // the intent is stored before the ledger is called
 		return Outcome{}, false, false
 	}
 	return r.send(ctx, inv, st, in)
+}
+
+// intend records in st, pending, the intent to post in, and writes st (in a
+// batching run, gathered for the next batch). false: the store failed.
+func (r *run) intend(ctx context.Context, st *State, in *Intent) bool {
+	in.At = r.s.cfg.Now()
+	st.Intent, st.Status = in, StatePending
+	return r.put(ctx, st)
 }
 
 // send posts the entry of in, whose intent is stored, and records the
