@@ -11,7 +11,7 @@ import (
 
 // stopOn stops the invoice on err: a store failure stops the run, ctx's end
 // leaves the invoice as stored, anything else is the invoice's error.
-func (r *run) stopOn(ctx context.Context, inv *Invoice, st *State, pv *Preview, err error) (Outcome, bool) {
+func (r *run) stopOn(ctx context.Context, inv *Invoice, st *State, err error) (Outcome, bool) {
 	var se storeError
 	if errors.As(err, &se) {
 		r.fail(se.err)
@@ -25,21 +25,21 @@ func (r *run) stopOn(ctx context.Context, inv *Invoice, st *State, pv *Preview, 
 		sy = &SyncError{Code: CodeLedgerFailure, InvoiceID: inv.ID, InvoiceNumber: inv.Number,
 			Message: "unexpected failure", Resolution: "the next run tries again", Err: err}
 	}
-	return r.stop(ctx, inv, st, pv, sy)
+	return r.stop(ctx, inv, st, sy)
 }
 
 // stop records the invoice in error.
-func (r *run) stop(ctx context.Context, inv *Invoice, st *State, pv *Preview, err *SyncError) (Outcome, bool) {
+func (r *run) stop(ctx context.Context, inv *Invoice, st *State, err *SyncError) (Outcome, bool) {
 	o := r.failure(inv, st, err)
-	return r.conclude(ctx, st, pv, o)
+	return r.conclude(ctx, st, o)
 }
 
 // conclude stores the state with outcome o, or fills the preview.
-func (r *run) conclude(ctx context.Context, st *State, pv *Preview, o Outcome) (Outcome, bool) {
+func (r *run) conclude(ctx context.Context, st *State, o Outcome) (Outcome, bool) {
 	if r.preview {
-		pv.Outcome = o
+		r.shown.Outcome = o
 		if o.Message != "" {
-			pv.Explanation = append(pv.Explanation, o.Message)
+			r.shown.Explanation = append(r.shown.Explanation, o.Message)
 		}
 		return o, true
 	}

@@ -36,8 +36,7 @@ func (s *Syncer) Preview(ctx context.Context, ids ...string) ([]Preview, error) 
 	}
 	var out []Preview
 	one := func(inv *Invoice, bad *SyncError) {
-		pv := Preview{}
-		if _, ok := r.process(ctx, inv, bad, &pv); ok {
+		if pv, ok := r.previewOne(ctx, inv, bad); ok {
 			out = append(out, pv)
 		}
 	}
@@ -72,6 +71,16 @@ func (s *Syncer) Preview(ctx context.Context, ids ...string) ([]Preview, error) 
 		err = ctx.Err()
 	}
 	return out, err
+}
+
+// previewOne is what process would do with inv: its steps record in r.shown
+// what they would write, and write nothing. ok is false when the invoice
+// could not be previewed (ctx ended, or the store could not be read).
+func (r *run) previewOne(ctx context.Context, inv *Invoice, bad *SyncError) (pv Preview, ok bool) {
+	r.shown = &pv
+	defer func() { r.shown = nil }()
+	_, ok = r.process(ctx, inv, bad)
+	return pv, ok
 }
 
 // explainEntry says, line by line, how the entry was made.

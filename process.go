@@ -15,14 +15,14 @@ import (
 // process handles one invoice under its lock: it resolves an interrupted
 // posting, decides, builds, posts, attaches and stores the state. bad is set
 // when the source could not read the invoice: it is then recorded in error. In a
-// preview it stops before writing anything and fills pv. stored is false
+// preview it stops before writing anything and fills r.shown. stored is false
 // when the outcome could not be stored (ctx ended, or the store failed): the
 // invoice is then left as the previous stored state says, for the next run.
 //
 // In a batching run (see batchSize), a first posting is not made here: the
 // invoice's intent is gathered, r.later is set to what the batch completes,
 // and stored is false (the invoice's lock is handed over to r.later).
-func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Preview) (o Outcome, stored bool) {
+func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError) (o Outcome, stored bool) {
 	unlock := r.s.lock(inv.ID)
 	defer func() {
 		if r.later == nil || r.later.inv != inv {
@@ -43,7 +43,7 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 	defer func() { o.Previous, o.PreviousCode = prev, prevCode }()
 	if r.preview {
 		for _, w := range inv.Warnings {
-			pv.Explanation = append(pv.Explanation, "warning: "+w)
+			r.shown.Explanation = append(r.shown.Explanation, "warning: "+w)
 		}
 	}
 	fp := Fingerprint(inv)
@@ -66,10 +66,10 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 				return Outcome{}, false
 			}
 			se, _ := r.ledgerError(inv, "checking whether an interrupted posting was recorded", err)
-			return r.stop(ctx, inv, &st, pv, se)
+			return r.stop(ctx, inv, &st, se)
 		}
 		if open {
-			return r.awaitCommit(ctx, inv, &st, pv)
+			return r.awaitCommit(ctx, inv, &st)
 		}
 		if found {
 			action = ActionRecovered
@@ -78,12 +78,12 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 
 	if bad != nil {
 		se := *bad // one outcome's error, not the source's value
-		return r.stop(ctx, inv, &st, pv, &se)
+		return r.stop(ctx, inv, &st, &se)
 	}
 
 	if st.Synced != nil {
 		if r.withdrawn(inv) {
-			return r.withdraw(ctx, inv, &st, pv)
+			return r.withdraw(ctx, inv, &st)
 		}
 		if st.Synced.Fingerprint == fp {
 			if action == ActionNone {
@@ -92,14 +92,14 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 			if r.preview {
 				o := r.outcome(inv, &st, StateSynchronized)
 				o.Action = action
-				pv.Outcome = o
-				pv.Explanation = append(pv.Explanation, fmt.Sprintf("already synchronized as entry %s: nothing would be posted", refText(st.Synced.Ref)))
+				r.shown.Outcome = o
+				r.shown.Explanation = append(r.shown.Explanation, fmt.Sprintf("already synchronized as entry %s: nothing would be posted", refText(st.Synced.Ref)))
 				return o, true
 			}
 			return r.synchronized(ctx, inv, &st, action, nil)
 		}
 		if r.s.cfg.OnChange != RepostChanges {
-			return r.stop(ctx, inv, &st, pv, &SyncError{
+			return r.stop(ctx, inv, &st, &SyncError{
 				Code: CodeChangedAfterSync, InvoiceID: inv.ID, InvoiceNumber: inv.Number, Value: fp, Expected: st.Synced.Fingerprint,
 				Message: fmt.Sprintf("the invoice was changed in the invoicing tool after its entry %s was posted", refText(st.Synced.Ref)),
 				Resolution: "correct entry " + refText(st.Synced.Ref) + " in the ledger by hand, or restore the invoice in the invoicing tool; " +
@@ -110,9 +110,9 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 
 	if reason := r.skipReason(inv, st.Synced != nil); reason != "" {
 		if st.Synced != nil { // changed into an invoice not to synchronize: its entry goes
-			return r.reverseOnly(ctx, inv, &st, pv, reason)
+			return r.reverseOnly(ctx, inv, &st, reason)
 		}
-		return r.conclude(ctx, &st, pv, r.settled(inv, &st, StateSkipped, reason, ""))
+		return r.conclude(ctx, &st, r.settled(inv, &st, StateSkipped, reason, ""))
 	}
 
 	// The same document under another id (its PDF and its XML, its UBL
@@ -137,14 +137,14 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 			r.docs.release(ident, inv.ID, h)
 		}()
 		if first != nil {
-			return r.stop(ctx, inv, &st, pv, duplicateError(inv, first))
+			return r.stop(ctx, inv, &st, duplicateError(inv, first))
 		}
 		st.Document = ident
 	}
 
 	reverse := st.Synced != nil
 	if reverse && st.Synced.Entry == nil {
-		return r.stop(ctx, inv, &st, pv, unknownEntry(inv, &st, CodeChangedAfterSync, "the invoice was changed in the invoicing tool"))
+		return r.stop(ctx, inv, &st, unknownEntry(inv, &st, CodeChangedAfterSync, "the invoice was changed in the invoicing tool"))
 	}
 	revision := st.Revision
 	if reverse {
@@ -156,46 +156,46 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 		// the ledger all the same: ask by key before anything is decided,
 		// the partner included, so that it is recorded as recovered and
 		// nothing is posted or created.
-		if o, stored, done := r.adopt(ctx, inv, &st, key, pv); done {
+		if o, stored, done := r.adopt(ctx, inv, &st, key); done {
 			return o, stored
 		}
 	}
 
 	party, err := r.party(ctx, inv)
 	if err != nil {
-		return r.stopOn(ctx, inv, &st, pv, err)
+		return r.stopOn(ctx, inv, &st, err)
 	}
 	choice, err := r.partnerChoice(ctx, inv, party)
 	if r.preview && choice.decision != nil {
-		pv.Explanation = append(pv.Explanation, choice.decision.Explanation)
+		r.shown.Explanation = append(r.shown.Explanation, choice.decision.Explanation)
 	}
 	if err != nil {
-		o, stored := r.stopOn(ctx, inv, &st, pv, err)
+		o, stored := r.stopOn(ctx, inv, &st, err)
 		choice.set(&o)
 		if r.preview {
-			pv.Outcome = o
+			r.shown.Outcome = o
 		}
 		return o, stored
 	}
 
 	doc, wait, err := r.document(ctx, inv, r.preview)
 	if err != nil {
-		return r.stopOn(ctx, inv, &st, pv, err)
+		return r.stopOn(ctx, inv, &st, err)
 	}
 	if wait {
 		o := r.settled(inv, &st, StateWaiting, "the invoice has no PDF yet",
 			"add the PDF to the invoice in the invoicing tool: the next run synchronizes it "+
 				"(or allow synchronizing invoices without attachment in the mapping)")
 		choice.set(&o)
-		o, stored := r.conclude(ctx, &st, pv, o)
+		o, stored := r.conclude(ctx, &st, o)
 		if r.preview { // show what the PDF's arrival would post
 			if entry, err := r.builder.Build(inv, choice.ref); err == nil {
 				entry.IdempotencyKey = key
-				pv.Entry = entry
-				pv.Explanation = append(pv.Explanation, "once the PDF is there, this entry would be posted:")
-				pv.Explanation = append(pv.Explanation, explainEntry(entry)...)
+				r.shown.Entry = entry
+				r.shown.Explanation = append(r.shown.Explanation, "once the PDF is there, this entry would be posted:")
+				r.shown.Explanation = append(r.shown.Explanation, explainEntry(entry)...)
 			} else {
-				pv.Explanation = append(pv.Explanation, "once the PDF is there, the entry could not be built: "+err.Error())
+				r.shown.Explanation = append(r.shown.Explanation, "once the PDF is there, the entry could not be built: "+err.Error())
 			}
 		}
 		return o, stored
@@ -205,9 +205,9 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 	if err != nil {
 		if Code(err) == CodeNothingToPost {
 			o := r.settled(inv, &st, StateSkipped, "every amount of the invoice is zero: there is nothing to post", "")
-			return r.conclude(ctx, &st, pv, o)
+			return r.conclude(ctx, &st, o)
 		}
-		return r.stopOn(ctx, inv, &st, pv, err)
+		return r.stopOn(ctx, inv, &st, err)
 	}
 	entry.IdempotencyKey = key
 	var rev *Entry
@@ -221,15 +221,15 @@ func (r *run) process(ctx context.Context, inv *Invoice, bad *SyncError, pv *Pre
 		choice.set(&o)
 		if reverse {
 			o.Action = ActionReposted
-			pv.Reversal = rev
-			pv.Explanation = append(pv.Explanation, fmt.Sprintf(
+			r.shown.Reversal = rev
+			r.shown.Explanation = append(r.shown.Explanation, fmt.Sprintf(
 				"the invoice changed after entry %s was posted: that entry would be reversed first, every line mirrored", refText(st.Synced.Ref)))
 		}
-		pv.Outcome, pv.Entry = o, entry
-		pv.Explanation = append(pv.Explanation, explainEntry(entry)...)
+		r.shown.Outcome, r.shown.Entry = o, entry
+		r.shown.Explanation = append(r.shown.Explanation, explainEntry(entry)...)
 		if doc != nil {
-			pv.Document = doc.FileName
-			pv.Explanation = append(pv.Explanation, "document "+doc.FileName+" would be attached to the entry")
+			r.shown.Document = doc.FileName
+			r.shown.Explanation = append(r.shown.Explanation, "document "+doc.FileName+" would be attached to the entry")
 		}
 		return o, true
 	}
@@ -303,7 +303,7 @@ func (r *run) confirm(st *State, in *Intent, ref EntryRef) {
 // ledger may still record: FindEntry did not see it, but the posting began
 // less than the target's commit window ago. Posting again now could post
 // twice; the next run asks again.
-func (r *run) awaitCommit(ctx context.Context, inv *Invoice, st *State, pv *Preview) (Outcome, bool) {
+func (r *run) awaitCommit(ctx context.Context, inv *Invoice, st *State) (Outcome, bool) {
 	in := st.Intent
 	until := in.At.Add(r.s.window)
 	msg := fmt.Sprintf("the posting of entry %s began at %s and its outcome is not known yet: the ledger may still record it until %s, "+
@@ -311,7 +311,7 @@ func (r *run) awaitCommit(ctx context.Context, inv *Invoice, st *State, pv *Prev
 	st.Code, st.Message, st.Resolution, st.Retryable = "", msg, "nothing to do: the next run asks the ledger again", true
 	o := r.outcome(inv, st, StatePending)
 	o.Message, o.Resolution, o.Retryable, o.Key = st.Message, st.Resolution, true, in.Key
-	return r.conclude(ctx, st, pv, o)
+	return r.conclude(ctx, st, o)
 }
 
 // withdrawn reports whether inv, whose entry is in the ledger, was since
@@ -326,16 +326,16 @@ func (r *run) withdrawn(inv *Invoice) bool {
 // withdraw handles an invoice withdrawn after its entry was posted, by the
 // Syncer's cancel policy: reported in error, the entry standing, or the
 // entry reversed.
-func (r *run) withdraw(ctx context.Context, inv *Invoice, st *State, pv *Preview) (Outcome, bool) {
+func (r *run) withdraw(ctx context.Context, inv *Invoice, st *State) (Outcome, bool) {
 	what := "cancelled"
 	if inv.Status == StatusDraft {
 		what = "put back to draft"
 	}
 	if r.s.cfg.OnCancel == ReverseCancellations {
-		return r.reverseOnly(ctx, inv, st, pv, "the invoice was "+what+" in the invoicing tool")
+		return r.reverseOnly(ctx, inv, st, "the invoice was "+what+" in the invoicing tool")
 	}
 	ref := refText(st.Synced.Ref)
-	return r.stop(ctx, inv, st, pv, &SyncError{
+	return r.stop(ctx, inv, st, &SyncError{
 		Code: CodeCancelledAfterSync, InvoiceID: inv.ID, InvoiceNumber: inv.Number, Field: "Status", Value: string(inv.Status),
 		Message: fmt.Sprintf("the invoice was %s in the invoicing tool after its entry %s was posted: the entry still stands in the ledger", what, ref),
 		Resolution: "issue a credit note for the invoice in the invoicing tool (it is posted as an entry of its own), " +
@@ -346,21 +346,21 @@ func (r *run) withdraw(ctx context.Context, inv *Invoice, st *State, pv *Preview
 // reverseOnly reverses the entry of an invoice that is no longer to be in
 // the books (cancelled, or changed into an invoice the mapping skips), and
 // records it skipped for reason.
-func (r *run) reverseOnly(ctx context.Context, inv *Invoice, st *State, pv *Preview, reason string) (Outcome, bool) {
+func (r *run) reverseOnly(ctx context.Context, inv *Invoice, st *State, reason string) (Outcome, bool) {
 	old := st.Synced
 	if old.Entry == nil {
 		code := CodeChangedAfterSync
 		if r.withdrawn(inv) {
 			code = CodeCancelledAfterSync
 		}
-		return r.stop(ctx, inv, st, pv, unknownEntry(inv, st, code, reason))
+		return r.stop(ctx, inv, st, unknownEntry(inv, st, code, reason))
 	}
 	rev := r.reversal(old)
 	if r.preview {
 		o := r.settled(inv, st, StateSkipped, fmt.Sprintf("%s: its entry %s would be reversed", reason, refText(old.Ref)), "")
 		o.Action = ActionReversed
-		pv.Reversal = rev
-		return r.conclude(ctx, st, pv, o)
+		r.shown.Reversal = rev
+		return r.conclude(ctx, st, o)
 	}
 	in := &Intent{Key: rev.IdempotencyKey, Fingerprint: old.Fingerprint, Reversal: true, Entry: rev}
 	if o, stored, ok := r.post(ctx, inv, st, in); !ok {
@@ -370,7 +370,7 @@ func (r *run) reverseOnly(ctx context.Context, inv *Invoice, st *State, pv *Prev
 	o := r.settled(inv, st, StateSkipped, fmt.Sprintf("%s: its entry %s was reversed by entry %s", reason, refText(old.Ref), refText(done.Ref)), "")
 	o.Action, o.Entry, o.Key = ActionReversed, done.Ref, done.Key
 	st.Attempts = 0
-	return r.conclude(ctx, st, pv, o)
+	return r.conclude(ctx, st, o)
 }
 
 // skipReason says why inv is not to be synchronized, or "". For an invoice
@@ -407,7 +407,7 @@ func dateOf(t time.Time) string { return t.Format(time.DateOnly) }
 // one); otherwise its content is not recorded, and such an entry is never
 // reversed automatically (see unknownEntry). In a preview, nothing is
 // written.
-func (r *run) adopt(ctx context.Context, inv *Invoice, st *State, key string, pv *Preview) (o Outcome, stored, done bool) {
+func (r *run) adopt(ctx context.Context, inv *Invoice, st *State, key string) (o Outcome, stored, done bool) {
 	var ref EntryRef
 	err := r.s.ledger(ctx, func() (err error) {
 		ref, err = r.target.FindEntry(ctx, key)
@@ -420,7 +420,7 @@ func (r *run) adopt(ctx context.Context, inv *Invoice, st *State, key string, pv
 		return Outcome{}, false, true
 	case err != nil:
 		se, _ := r.ledgerError(inv, "checking whether the invoice's entry is in the ledger already", err)
-		o, stored = r.stop(ctx, inv, st, pv, se)
+		o, stored = r.stop(ctx, inv, st, se)
 		return o, stored, true
 	}
 	var entry *Entry
@@ -434,7 +434,7 @@ func (r *run) adopt(ctx context.Context, inv *Invoice, st *State, key string, pv
 	case ctx.Err() != nil:
 		return Outcome{}, false, true
 	case errors.As(err, &se):
-		o, stored = r.stopOn(ctx, inv, st, pv, err)
+		o, stored = r.stopOn(ctx, inv, st, err)
 		return o, stored, true
 	case err == nil && !choice.ref.IsZero():
 		if e, err := r.builder.Build(inv, choice.ref); err == nil {
@@ -446,8 +446,8 @@ func (r *run) adopt(ctx context.Context, inv *Invoice, st *State, key string, pv
 		o = r.outcome(inv, st, StateSynchronized)
 		o.Action, o.Entry, o.Key = ActionRecovered, ref, key
 		choice.set(&o)
-		pv.Outcome, pv.Entry = o, entry
-		pv.Explanation = append(pv.Explanation, fmt.Sprintf(
+		r.shown.Outcome, r.shown.Entry = o, entry
+		r.shown.Explanation = append(r.shown.Explanation, fmt.Sprintf(
 			"the ledger holds entry %s under this invoice's key already, though no state records it: it would be recorded, nothing posted", refText(ref)))
 		return o, true, true
 	}
@@ -582,7 +582,7 @@ func (r *run) send(ctx context.Context, inv *Invoice, st *State, in *Intent) (o 
 		if refused {
 			st.Intent = nil // the ledger's contract: nothing was recorded
 		}
-		o, stored = r.stop(ctx, inv, st, nil, se)
+		o, stored = r.stop(ctx, inv, st, se)
 		return o, stored, false
 	}
 	r.confirm(st, in, ref)
@@ -670,7 +670,7 @@ func (r *run) synchronized(ctx context.Context, inv *Invoice, st *State, action 
 	if !st.Synced.Attached {
 		attached, err := r.attachPending(ctx, inv, st.Synced.Ref, doc)
 		if err != nil {
-			return r.stopOn(ctx, inv, st, nil, err)
+			return r.stopOn(ctx, inv, st, err)
 		}
 		st.Synced.Attached = true
 		if attached && action == ActionUnchanged {

@@ -16,7 +16,8 @@ type run struct {
 	ctx      context.Context // the run's context: cancelled on a store failure
 	cancel   context.CancelCauseFunc
 	preview  bool
-	seq      uint64 // the run's number in the Syncer: a partner index older than the run is read again
+	shown    *Preview // in a preview, what is found of the invoice being handled (one at a time)
+	seq      uint64   // the run's number in the Syncer: a partner index older than the run is read again
 	chart    *Chart
 	builder  *Builder
 	attach   Attacher
@@ -173,7 +174,7 @@ func (r *run) handle(ctx context.Context, j job) {
 	if r.batching && r.collides(inv) {
 		r.drain(ctx)
 	}
-	o, stored := r.process(ctx, inv, bad, nil)
+	o, stored := r.process(ctx, inv, bad)
 	if r.queueLater(ctx, j) || !stored {
 		return
 	}
