@@ -469,40 +469,44 @@ func supportsDrafts(l invoicesync.LedgerTarget) bool {
 func testAccounts(t *testing.T, _ Harness, l invoicesync.LedgerTarget) {
 	got, err := l.Accounts(context.Background())
 	require.NoError(t, err)
-	listed := make(map[string]invoicesync.Account, len(got))
-	for _, a := range got {
-		listed[a.Number] = a
-	}
-	for _, want := range FixtureChart().Accounts {
-		a, ok := listed[want.Number]
-		if assert.True(t, ok, "Accounts does not list account %s (%s), active %t", want.Number, want.Name, want.Active) {
+	lists(t, "Accounts", "account", got, FixtureChart().Accounts, func(a invoicesync.Account) (string, string) { return a.Number, a.Name },
+		func(want, a invoicesync.Account) {
 			assert.Equal(t, want.Active, a.Active, "Accounts: Active of account %s (%s)", want.Number, want.Name)
-		}
-	}
+		})
 }
 
 func testVATCodes(t *testing.T, _ Harness, l invoicesync.LedgerTarget) {
 	got, err := l.VATCodes(context.Background())
 	require.NoError(t, err)
-	listed := make(map[string]invoicesync.VATCode, len(got))
-	for _, v := range got {
-		listed[v.Code] = v
-	}
-	for _, want := range FixtureChart().VATCodes {
-		v, ok := listed[want.Code]
-		if assert.True(t, ok, "VATCodes does not list code %s (%s), active %t", want.Code, want.Name, want.Active) {
+	lists(t, "VATCodes", "code", got, FixtureChart().VATCodes, func(v invoicesync.VATCode) (string, string) { return v.Code, v.Name },
+		func(want, v invoicesync.VATCode) {
 			assert.Equal(t, want.Active, v.Active, "VATCodes: Active of code %s (%s)", want.Code, want.Name)
 			assert.True(t, want.Rate.Equal(v.Rate), "VATCodes: rate of code %s is %s, want %s", want.Code, v.Rate, want.Rate)
-		}
-	}
+		})
 }
 
 func testJournals(t *testing.T, _ Harness, l invoicesync.LedgerTarget) {
 	got, err := l.Journals(context.Background())
 	require.NoError(t, err)
-	for _, want := range FixtureChart().Journals {
-		assert.True(t, slices.ContainsFunc(got, func(j invoicesync.Journal) bool { return j.Code == want.Code }),
-			"Journals does not list journal %s (%s)", want.Code, want.Name)
+	lists(t, "Journals", "journal", got, FixtureChart().Journals, func(j invoicesync.Journal) (string, string) { return j.Code, j.Name },
+		func(invoicesync.Journal, invoicesync.Journal) {})
+}
+
+// lists checks that the listing got of method holds every item of want
+// (what is each one's kind, for messages), by the key that id returns with
+// the item's name; same compares a wanted item with the one listed.
+func lists[T any](t *testing.T, method, what string, got, want []T, id func(T) (key, name string), same func(want, got T)) {
+	t.Helper()
+	listed := make(map[string]T, len(got))
+	for _, g := range got {
+		k, _ := id(g)
+		listed[k] = g
+	}
+	for _, w := range want {
+		k, name := id(w)
+		if g, ok := listed[k]; assert.True(t, ok, "%s does not list %s %s (%s)", method, what, k, name) {
+			same(w, g)
+		}
 	}
 }
 
