@@ -101,15 +101,13 @@ func (r *run) outcome(inv *Invoice, st *State, status SyncStatus) Outcome {
 
 // save stores st; false when it could not be stored.
 func (r *run) save(ctx context.Context, st *State, o *Outcome) bool {
-	if r.preview {
-		return true
-	}
 	o.Attempts = st.Attempts
 	return r.put(ctx, st)
 }
 
 // put writes st even when ctx has just ended (what the ledger holds must be
-// recorded); a store failure stops the run.
+// recorded); a store failure stops the run. A preview writes nothing: put is
+// where it stops every state write (its store is a read-only view besides).
 func (r *run) put(ctx context.Context, st *State) bool {
 	if r.preview {
 		return true

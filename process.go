@@ -272,7 +272,7 @@ func (r *run) resolveIntent(ctx context.Context, st *State) (found, open bool, e
 			return false, false, nil
 		}
 		r.confirm(st, st.Intent, ref)
-		if !r.preview && !r.put(ctx, st) {
+		if !r.put(ctx, st) {
 			return false, false, ctx.Err()
 		}
 		return true, false, nil
