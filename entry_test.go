@@ -196,42 +196,37 @@ func TestBuildEntryFollowsSigns(t *testing.T) {
 }
 
 func TestBuildEntryReverseChargePurchase(t *testing.T) {
-	inv := newInvoice(line("3", "10.03", "30.09", "AE", "20"))
-	inv.Direction = invoicesync.Purchase
-	inv.Party.Country = "DE"
-	inv.Totals = totals("30.09", "0", "30.09", "0.00", "30.09")
-	e := build(t, inv, frenchMapping())
-	assertLines(t, e, []want{
+	owed := []want{
 		{"401", "C", "30.09", "", partner},
 		{"607", "D", "30.09", "AI20", expense},
 		{"445662", "D", "6.02", "AI20", rcVAT},
 		{"4452", "C", "6.02", "AI20", rcVAT},
-	})
-
-	t.Run("rate 0 as EN 16931 declares it: the VAT code's rate applies", func(t *testing.T) {
-		inv := newInvoice(line("3", "10.03", "30.09", "AE", "0"))
-		inv.Direction = invoicesync.Purchase
-		inv.Totals = totals("30.09", "0", "30.09", "0.00", "30.09")
-		inv.VATBreakdown = []invoicesync.VATSubtotal{breakdown("AE", "0", "30.09", "0.00")}
-		assertLines(t, build(t, inv, frenchMapping()), []want{
-			{"401", "C", "30.09", "", partner},
-			{"607", "D", "30.09", "AI20", expense},
-			{"445662", "D", "6.02", "AI20", rcVAT},
-			{"4452", "C", "6.02", "AI20", rcVAT},
-		})
-	})
-
-	t.Run("credit note reverses both VAT lines", func(t *testing.T) {
-		inv := newInvoice(line("3", "10.03", "30.09", "AE", "20"))
-		inv.Direction, inv.Kind = invoicesync.Purchase, invoicesync.KindCreditNote
-		inv.Totals = totals("30.09", "0", "30.09", "0.00", "30.09")
-		assertLines(t, build(t, inv, frenchMapping()), []want{
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(inv *invoicesync.Invoice) // on 3 × 10.03 AE @20 % bought
+		want []want
+	}{
+		{"from a German supplier", func(inv *invoicesync.Invoice) { inv.Party.Country = "DE" }, owed},
+		{"rate 0 as EN 16931 declares it: the VAT code's rate applies", func(inv *invoicesync.Invoice) {
+			inv.Lines[0].VATRate = rate("0")
+			inv.VATBreakdown = []invoicesync.VATSubtotal{breakdown("AE", "0", "30.09", "0.00")}
+		}, owed},
+		{"credit note reverses both VAT lines", func(inv *invoicesync.Invoice) { inv.Kind = invoicesync.KindCreditNote }, []want{
 			{"401", "D", "30.09", "", partner},
 			{"607", "C", "30.09", "AI20", expense},
 			{"445662", "C", "6.02", "AI20", rcVAT},
 			{"4452", "D", "6.02", "AI20", rcVAT},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inv := newInvoice(line("3", "10.03", "30.09", "AE", "20"))
+			inv.Direction = invoicesync.Purchase
+			inv.Totals = totals("30.09", "0", "30.09", "0.00", "30.09")
+			tc.edit(inv)
+			assertLines(t, build(t, inv, frenchMapping()), tc.want)
 		})
-	})
+	}
 }
 
 // fullLineAllowance is case e): 1 × 50.00 with a 100 % line allowance and 1 × 80.00, @20 %.
@@ -245,22 +240,26 @@ func fullLineAllowance() *invoicesync.Invoice {
 }
 
 func TestBuildEntryFullLineAllowance(t *testing.T) {
-	t.Run("netted: no 0.00 line", func(t *testing.T) {
-		assertLines(t, build(t, fullLineAllowance(), frenchMapping()), []want{
-			{"411", "D", "96.00", "", partner},
-			{"706", "C", "80.00", "V20", revenue},
-			{"44571", "C", "16.00", "V20", vatLine},
+	netted := []want{
+		{"411", "D", "96.00", "", partner},
+		{"706", "C", "80.00", "V20", revenue},
+		{"44571", "C", "16.00", "V20", vatLine},
+	}
+	for _, tc := range []struct {
+		name     string
+		grouping invoicesync.LineGrouping
+	}{
+		{"netted: no 0.00 line", ""},
+		{"netted, one line per source line: no 0.00 line", invoicesync.OnePerSourceLine},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := frenchMapping()
+			if tc.grouping != "" {
+				m.LineGrouping = tc.grouping
+			}
+			assertLines(t, build(t, fullLineAllowance(), m), netted)
 		})
-	})
-	t.Run("netted, one line per source line: no 0.00 line", func(t *testing.T) {
-		m := frenchMapping()
-		m.LineGrouping = invoicesync.OnePerSourceLine
-		assertLines(t, build(t, fullLineAllowance(), m), []want{
-			{"411", "D", "96.00", "", partner},
-			{"706", "C", "80.00", "V20", revenue},
-			{"44571", "C", "16.00", "V20", vatLine},
-		})
-	})
+	}
 	t.Run("discount account 709", func(t *testing.T) {
 		m := frenchMapping()
 		m.Accounts.SalesDiscount = "709"
