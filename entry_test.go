@@ -452,18 +452,10 @@ func TestBuildEntryErrors(t *testing.T) {
 			is:      invoicesync.ErrAccountNumberNotActive, line: 1, field: "accounts.sales_default", value: "7061",
 			message: "no usable account for the line: tried 7069 (not in the ledger), 7061 (not active); the default account 7061 is not active",
 		},
-		{
-			name:    "default account missing",
-			inv:     hundredAt20,
-			mapping: func(m *invoicesync.Mapping) { m.Accounts.SalesDefault = "7000" },
-			is:      invoicesync.ErrAccountNumberNotFound, value: "7000",
-		},
-		{
-			name:    "journal per source journal: invoice not linked",
-			inv:     hundredAt20,
-			mapping: func(m *invoicesync.Mapping) { m.Journals.BySource = map[string]string{"main": "VT"} },
-			is:      invoicesync.ErrJournalNotLinked,
-		},
+		{name: "default account missing", inv: hundredAt20, mapping: func(m *invoicesync.Mapping) { m.Accounts.SalesDefault = "7000" },
+			is: invoicesync.ErrAccountNumberNotFound, value: "7000"},
+		{name: "journal per source journal: invoice not linked", inv: hundredAt20, mapping: func(m *invoicesync.Mapping) { m.Journals.BySource = map[string]string{"main": "VT"} },
+			is: invoicesync.ErrJournalNotLinked},
 		{
 			name: "journal per source journal: source journal not mapped",
 			inv: func() *invoicesync.Invoice {
@@ -474,18 +466,10 @@ func TestBuildEntryErrors(t *testing.T) {
 			mapping: func(m *invoicesync.Mapping) { m.Journals.BySource = map[string]string{"main": "VT"} },
 			is:      invoicesync.ErrMappingJournalNotFound, value: "export",
 		},
-		{
-			name:    "mapped journal absent from the ledger",
-			inv:     hundredAt20,
-			mapping: func(m *invoicesync.Mapping) { m.Journals.Sales = "VE" },
-			is:      invoicesync.ErrMappingJournalNotFound, value: "VE",
-		},
-		{
-			name:    "mapped VAT code absent from the ledger",
-			inv:     hundredAt20,
-			mapping: func(m *invoicesync.Mapping) { m.SalesVAT[0].Code = "X20" },
-			is:      invoicesync.ErrVATCodeNotFound, field: "sales_vat[0].code",
-		},
+		{name: "mapped journal absent from the ledger", inv: hundredAt20, mapping: func(m *invoicesync.Mapping) { m.Journals.Sales = "VE" },
+			is: invoicesync.ErrMappingJournalNotFound, value: "VE"},
+		{name: "mapped VAT code absent from the ledger", inv: hundredAt20, mapping: func(m *invoicesync.Mapping) { m.SalesVAT[0].Code = "X20" },
+			is: invoicesync.ErrVATCodeNotFound, field: "sales_vat[0].code"},
 		{
 			name: "every amount zero",
 			inv:  one(tot("0", "0", "0", "0", "0"), "", line("1", "0", "0.00", "S", "20")),
