@@ -196,42 +196,37 @@ func TestBuildEntryFollowsSigns(t *testing.T) {
 }
 
 func TestBuildEntryReverseChargePurchase(t *testing.T) {
-	inv := newInvoice(line("3", "10.03", "30.09", "AE", "20"))
-	inv.Direction = invoicesync.Purchase
-	inv.Party.Country = "DE"
-	inv.Totals = totals("30.09", "0", "30.09", "0.00", "30.09")
-	e := build(t, inv, frenchMapping())
-	assertLines(t, e, []want{
+	owed := []want{
 		{"401", "C", "30.09", "", partner},
 		{"607", "D", "30.09", "AI20", expense},
 		{"445662", "D", "6.02", "AI20", rcVAT},
 		{"4452", "C", "6.02", "AI20", rcVAT},
-	})
-
-	t.Run("rate 0 as EN 16931 declares it: the VAT code's rate applies", func(t *testing.T) {
-		inv := newInvoice(line("3", "10.03", "30.09", "AE", "0"))
-		inv.Direction = invoicesync.Purchase
-		inv.Totals = totals("30.09", "0", "30.09", "0.00", "30.09")
-		inv.VATBreakdown = []invoicesync.VATSubtotal{breakdown("AE", "0", "30.09", "0.00")}
-		assertLines(t, build(t, inv, frenchMapping()), []want{
-			{"401", "C", "30.09", "", partner},
-			{"607", "D", "30.09", "AI20", expense},
-			{"445662", "D", "6.02", "AI20", rcVAT},
-			{"4452", "C", "6.02", "AI20", rcVAT},
-		})
-	})
-
-	t.Run("credit note reverses both VAT lines", func(t *testing.T) {
-		inv := newInvoice(line("3", "10.03", "30.09", "AE", "20"))
-		inv.Direction, inv.Kind = invoicesync.Purchase, invoicesync.KindCreditNote
-		inv.Totals = totals("30.09", "0", "30.09", "0.00", "30.09")
-		assertLines(t, build(t, inv, frenchMapping()), []want{
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(inv *invoicesync.Invoice) // on 3 × 10.03 AE @20 % bought
+		want []want
+	}{
+		{"from a German supplier", func(inv *invoicesync.Invoice) { inv.Party.Country = "DE" }, owed},
+		{"rate 0 as EN 16931 declares it: the VAT code's rate applies", func(inv *invoicesync.Invoice) {
+			inv.Lines[0].VATRate = rate("0")
+			inv.VATBreakdown = []invoicesync.VATSubtotal{breakdown("AE", "0", "30.09", "0.00")}
+		}, owed},
+		{"credit note reverses both VAT lines", func(inv *invoicesync.Invoice) { inv.Kind = invoicesync.KindCreditNote }, []want{
 			{"401", "D", "30.09", "", partner},
 			{"607", "C", "30.09", "AI20", expense},
 			{"445662", "C", "6.02", "AI20", rcVAT},
 			{"4452", "D", "6.02", "AI20", rcVAT},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inv := newInvoice(line("3", "10.03", "30.09", "AE", "20"))
+			inv.Direction = invoicesync.Purchase
+			inv.Totals = totals("30.09", "0", "30.09", "0.00", "30.09")
+			tc.edit(inv)
+			assertLines(t, build(t, inv, frenchMapping()), tc.want)
 		})
-	})
+	}
 }
 
 // fullLineAllowance is case e): 1 × 50.00 with a 100 % line allowance and 1 × 80.00, @20 %.
@@ -245,22 +240,26 @@ func fullLineAllowance() *invoicesync.Invoice {
 }
 
 func TestBuildEntryFullLineAllowance(t *testing.T) {
-	t.Run("netted: no 0.00 line", func(t *testing.T) {
-		assertLines(t, build(t, fullLineAllowance(), frenchMapping()), []want{
-			{"411", "D", "96.00", "", partner},
-			{"706", "C", "80.00", "V20", revenue},
-			{"44571", "C", "16.00", "V20", vatLine},
+	netted := []want{
+		{"411", "D", "96.00", "", partner},
+		{"706", "C", "80.00", "V20", revenue},
+		{"44571", "C", "16.00", "V20", vatLine},
+	}
+	for _, tc := range []struct {
+		name     string
+		grouping invoicesync.LineGrouping
+	}{
+		{"netted: no 0.00 line", ""},
+		{"netted, one line per source line: no 0.00 line", invoicesync.OnePerSourceLine},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := frenchMapping()
+			if tc.grouping != "" {
+				m.LineGrouping = tc.grouping
+			}
+			assertLines(t, build(t, fullLineAllowance(), m), netted)
 		})
-	})
-	t.Run("netted, one line per source line: no 0.00 line", func(t *testing.T) {
-		m := frenchMapping()
-		m.LineGrouping = invoicesync.OnePerSourceLine
-		assertLines(t, build(t, fullLineAllowance(), m), []want{
-			{"411", "D", "96.00", "", partner},
-			{"706", "C", "80.00", "V20", revenue},
-			{"44571", "C", "16.00", "V20", vatLine},
-		})
-	})
+	}
 	t.Run("discount account 709", func(t *testing.T) {
 		m := frenchMapping()
 		m.Accounts.SalesDiscount = "709"
@@ -386,129 +385,149 @@ func TestBuildEntryMinorUnits(t *testing.T) {
 }
 
 func TestBuildEntryErrors(t *testing.T) {
-	build := func(inv *invoicesync.Invoice, m *invoicesync.Mapping) *invoicesync.SyncError {
-		t.Helper()
-		e, err := invoicesync.BuildEntry(inv, m, frenchChart(), invoicesync.PartnerRef{})
-		require.Nil(t, e)
-		var se *invoicesync.SyncError
-		require.ErrorAs(t, err, &se)
-		return se
+	// one returns an invoice of the given lines, with the given totals when there are any.
+	one := func(tot *invoicesync.Totals, currency string, lines ...invoicesync.Line) func() *invoicesync.Invoice {
+		return func() *invoicesync.Invoice {
+			inv := newInvoice(lines...)
+			if tot != nil {
+				inv.Totals = *tot
+			}
+			if currency != "" {
+				inv.Currency = currency
+			}
+			return inv
+		}
 	}
-	t.Run("difference beyond tolerance carries both figures", func(t *testing.T) {
-		inv := newInvoice(line("1", "100", "100.00", "S", "20"))
-		inv.Totals = totals("100.00", "0", "100.00", "20.00", "120.50")
-		se := build(inv, frenchMapping())
-		assert.ErrorIs(t, se, invoicesync.ErrAmountValidation)
-		assert.Equal(t, "Totals.Gross (BT-112)", se.Field)
-		assert.Equal(t, "120.50", se.Value)
-		assert.Equal(t, "120.00", se.Expected)
-		assert.Contains(t, se.Error(), "120.50")
-		assert.Contains(t, se.Error(), "120.00")
-	})
-	t.Run("computed VAT beyond tolerance of the declared total", func(t *testing.T) {
-		inv := newInvoice(line("1", "100", "100.00", "S", "20"))
-		inv.Totals = totals("100.00", "0", "100.00", "20.10", "120.10")
-		se := build(inv, frenchMapping())
-		assert.Equal(t, invoicesync.CodeAmountValidation, se.Code)
-		assert.Equal(t, "120.10", se.Value)
-		assert.Equal(t, "120.00", se.Expected)
-	})
-	t.Run("line without VAT names the line", func(t *testing.T) {
-		inv := newInvoice(line("1", "100", "100.00", "S", "20"), line("1", "5", "5.00", "", ""))
-		inv.Totals = totals("105.00", "0", "105.00", "20.00", "125.00")
-		se := build(inv, frenchMapping())
-		assert.ErrorIs(t, se, invoicesync.ErrLineValidation)
-		assert.Equal(t, 2, se.Line)
-		assert.Contains(t, se.Error(), "line 2")
-	})
-	t.Run("unmapped rate names direction, category and rate", func(t *testing.T) {
-		inv := newInvoice(line("1", "100", "100.00", "S", "5.5"))
-		inv.Direction = invoicesync.Purchase
-		inv.Totals = totals("100.00", "0", "100.00", "5.50", "105.50")
-		se := build(inv, frenchMapping())
-		assert.ErrorIs(t, se, invoicesync.ErrMappingTaxRateNotFound)
-		assert.Equal(t, "purchase_vat", se.Field)
-		assert.Equal(t, "category S, rate 5.5 %", se.Value)
-		assert.Equal(t, "no purchase VAT code is mapped for category S, rate 5.5 %", se.Message)
-		assert.Equal(t, "add a VAT code for purchase category S, rate 5.5 % in the mapping (purchase_vat)", se.Resolution)
-	})
-	t.Run("default account inactive names both accounts tried", func(t *testing.T) {
-		inv := hundredAt20()
-		inv.Lines[0].AccountNumber = "7069"
-		m := frenchMapping()
-		m.Accounts.SalesDefault = "7061"
-		se := build(inv, m)
-		assert.ErrorIs(t, se, invoicesync.ErrAccountNumberNotActive)
-		assert.Equal(t, 1, se.Line)
-		assert.Equal(t, "accounts.sales_default", se.Field)
-		assert.Equal(t, "7061", se.Value)
-		assert.Equal(t, "no usable account for the line: tried 7069 (not in the ledger), 7061 (not active); the default account 7061 is not active", se.Message)
-	})
-	t.Run("default account missing", func(t *testing.T) {
-		inv := hundredAt20()
-		m := frenchMapping()
-		m.Accounts.SalesDefault = "7000"
-		se := build(inv, m)
-		assert.ErrorIs(t, se, invoicesync.ErrAccountNumberNotFound)
-		assert.Equal(t, "7000", se.Value)
-	})
-	t.Run("journal per source journal: invoice not linked", func(t *testing.T) {
-		inv := hundredAt20()
-		m := frenchMapping()
-		m.Journals.BySource = map[string]string{"main": "VT"}
-		assert.ErrorIs(t, build(inv, m), invoicesync.ErrJournalNotLinked)
-		inv.SourceJournal = "export"
-		se := build(inv, m)
-		assert.ErrorIs(t, se, invoicesync.ErrMappingJournalNotFound)
-		assert.Equal(t, "export", se.Value)
-	})
-	t.Run("mapped journal absent from the ledger", func(t *testing.T) {
-		inv := hundredAt20()
-		m := frenchMapping()
-		m.Journals.Sales = "VE"
-		se := build(inv, m)
-		assert.ErrorIs(t, se, invoicesync.ErrMappingJournalNotFound)
-		assert.Equal(t, "VE", se.Value)
-	})
-	t.Run("mapped VAT code absent from the ledger", func(t *testing.T) {
-		inv := hundredAt20()
-		m := frenchMapping()
-		m.SalesVAT[0].Code = "X20"
-		se := build(inv, m)
-		assert.ErrorIs(t, se, invoicesync.ErrVATCodeNotFound)
-		assert.Equal(t, "sales_vat[0].code", se.Field)
-	})
-	t.Run("every amount zero", func(t *testing.T) {
-		inv := newInvoice(line("1", "0", "0.00", "S", "20"))
-		inv.Totals = totals("0", "0", "0", "0", "0")
-		assert.ErrorIs(t, build(inv, frenchMapping()), invoicesync.ErrNothingToPost)
-	})
-	t.Run("an amount too large to add up exactly", func(t *testing.T) {
-		inv := newInvoice(line("1", "1", "12345678901234567.00", "S", "20"))
-		se := build(inv, frenchMapping())
-		assert.Equal(t, invoicesync.CodeLineValidation, se.Code)
-		assert.Equal(t, "NetAmount (BT-131) is too large", se.Message)
-	})
-	t.Run("an amount beyond any count of minor units", func(t *testing.T) {
-		inv := newInvoice(line("1", "1", "123456789012345678901234.00", "S", "20"))
-		inv.Currency = "SEK"
-		se := build(inv, frenchMapping())
-		assert.Equal(t, invoicesync.CodeLineValidation, se.Code)
-		assert.Equal(t, "NetAmount (BT-131) is too large", se.Message)
-		assert.Equal(t, "check NetAmount (BT-131) in the invoicing tool", se.Resolution)
-	})
-	t.Run("an amount with more decimals than the currency has", func(t *testing.T) {
-		inv := newInvoice(line("1", "1", "10.005", "S", "20"))
-		inv.Currency = "SEK"
-		se := build(inv, frenchMapping())
-		assert.Equal(t, invoicesync.CodeLineValidation, se.Code)
-		assert.Equal(t, "NetAmount (BT-131) has more decimals than SEK allows (2)", se.Message)
-	})
-	t.Run("unknown currency", func(t *testing.T) {
-		inv := newInvoice(line("1", "100", "100.00", "S", "20"))
-		inv.Currency = "XYZ"
-		assert.ErrorIs(t, build(inv, frenchMapping()), invoicesync.ErrCurrencyValidation)
-	})
+	tot := func(lineTotal, allowances, net, vat, gross string) *invoicesync.Totals {
+		x := totals(lineTotal, allowances, net, vat, gross)
+		return &x
+	}
+	for _, tc := range []struct {
+		name    string
+		inv     func() *invoicesync.Invoice
+		mapping func(*invoicesync.Mapping) // nil: frenchMapping as it is
+		// What the SyncError must carry; zero values are not checked.
+		is                                          error
+		code                                        invoicesync.ErrorCode
+		line                                        int
+		field, value, expected, message, resolution string
+		contains                                    []string // in Error()
+	}{
+		{
+			name: "difference beyond tolerance carries both figures",
+			inv:  one(tot("100.00", "0", "100.00", "20.00", "120.50"), "", line("1", "100", "100.00", "S", "20")),
+			is:   invoicesync.ErrAmountValidation, field: "Totals.Gross (BT-112)", value: "120.50", expected: "120.00",
+			contains: []string{"120.50", "120.00"},
+		},
+		{
+			name: "computed VAT beyond tolerance of the declared total",
+			inv:  one(tot("100.00", "0", "100.00", "20.10", "120.10"), "", line("1", "100", "100.00", "S", "20")),
+			code: invoicesync.CodeAmountValidation, value: "120.10", expected: "120.00",
+		},
+		{
+			name: "line without VAT names the line",
+			inv:  one(tot("105.00", "0", "105.00", "20.00", "125.00"), "", line("1", "100", "100.00", "S", "20"), line("1", "5", "5.00", "", "")),
+			is:   invoicesync.ErrLineValidation, line: 2, contains: []string{"line 2"},
+		},
+		{
+			name: "unmapped rate names direction, category and rate",
+			inv: func() *invoicesync.Invoice {
+				inv := newInvoice(line("1", "100", "100.00", "S", "5.5"))
+				inv.Direction = invoicesync.Purchase
+				inv.Totals = totals("100.00", "0", "100.00", "5.50", "105.50")
+				return inv
+			},
+			is: invoicesync.ErrMappingTaxRateNotFound, field: "purchase_vat", value: "category S, rate 5.5 %",
+			message:    "no purchase VAT code is mapped for category S, rate 5.5 %",
+			resolution: "add a VAT code for purchase category S, rate 5.5 % in the mapping (purchase_vat)",
+		},
+		{
+			name: "default account inactive names both accounts tried",
+			inv: func() *invoicesync.Invoice {
+				inv := hundredAt20()
+				inv.Lines[0].AccountNumber = "7069"
+				return inv
+			},
+			mapping: func(m *invoicesync.Mapping) { m.Accounts.SalesDefault = "7061" },
+			is:      invoicesync.ErrAccountNumberNotActive, line: 1, field: "accounts.sales_default", value: "7061",
+			message: "no usable account for the line: tried 7069 (not in the ledger), 7061 (not active); the default account 7061 is not active",
+		},
+		{name: "default account missing", inv: hundredAt20, mapping: func(m *invoicesync.Mapping) { m.Accounts.SalesDefault = "7000" },
+			is: invoicesync.ErrAccountNumberNotFound, value: "7000"},
+		{name: "journal per source journal: invoice not linked", inv: hundredAt20, mapping: func(m *invoicesync.Mapping) { m.Journals.BySource = map[string]string{"main": "VT"} },
+			is: invoicesync.ErrJournalNotLinked},
+		{
+			name: "journal per source journal: source journal not mapped",
+			inv: func() *invoicesync.Invoice {
+				inv := hundredAt20()
+				inv.SourceJournal = "export"
+				return inv
+			},
+			mapping: func(m *invoicesync.Mapping) { m.Journals.BySource = map[string]string{"main": "VT"} },
+			is:      invoicesync.ErrMappingJournalNotFound, value: "export",
+		},
+		{name: "mapped journal absent from the ledger", inv: hundredAt20, mapping: func(m *invoicesync.Mapping) { m.Journals.Sales = "VE" },
+			is: invoicesync.ErrMappingJournalNotFound, value: "VE"},
+		{name: "mapped VAT code absent from the ledger", inv: hundredAt20, mapping: func(m *invoicesync.Mapping) { m.SalesVAT[0].Code = "X20" },
+			is: invoicesync.ErrVATCodeNotFound, field: "sales_vat[0].code"},
+		{
+			name: "every amount zero",
+			inv:  one(tot("0", "0", "0", "0", "0"), "", line("1", "0", "0.00", "S", "20")),
+			is:   invoicesync.ErrNothingToPost,
+		},
+		{
+			name: "an amount too large to add up exactly",
+			inv:  one(nil, "", line("1", "1", "12345678901234567.00", "S", "20")),
+			code: invoicesync.CodeLineValidation, message: "NetAmount (BT-131) is too large",
+		},
+		{
+			name: "an amount beyond any count of minor units",
+			inv:  one(nil, "SEK", line("1", "1", "123456789012345678901234.00", "S", "20")),
+			code: invoicesync.CodeLineValidation, message: "NetAmount (BT-131) is too large",
+			resolution: "check NetAmount (BT-131) in the invoicing tool",
+		},
+		{
+			name: "an amount with more decimals than the currency has",
+			inv:  one(nil, "SEK", line("1", "1", "10.005", "S", "20")),
+			code: invoicesync.CodeLineValidation, message: "NetAmount (BT-131) has more decimals than SEK allows (2)",
+		},
+		{
+			name: "unknown currency",
+			inv:  one(nil, "XYZ", line("1", "100", "100.00", "S", "20")),
+			is:   invoicesync.ErrCurrencyValidation,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := frenchMapping()
+			if tc.mapping != nil {
+				tc.mapping(m)
+			}
+			e, err := invoicesync.BuildEntry(tc.inv(), m, frenchChart(), invoicesync.PartnerRef{})
+			require.Nil(t, e)
+			var se *invoicesync.SyncError
+			require.ErrorAs(t, err, &se)
+			if tc.is != nil {
+				assert.ErrorIs(t, se, tc.is)
+			}
+			if tc.code != "" {
+				assert.Equal(t, tc.code, se.Code)
+			}
+			if tc.line != 0 {
+				assert.Equal(t, tc.line, se.Line)
+			}
+			for _, f := range []struct{ got, want string }{
+				{se.Field, tc.field}, {se.Value, tc.value}, {se.Expected, tc.expected},
+				{se.Message, tc.message}, {se.Resolution, tc.resolution},
+			} {
+				if f.want != "" {
+					assert.Equal(t, f.want, f.got)
+				}
+			}
+			for _, s := range tc.contains {
+				assert.Contains(t, se.Error(), s)
+			}
+		})
+	}
 }
 
 func TestBuildEntryAccountResolution(t *testing.T) {

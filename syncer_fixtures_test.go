@@ -88,6 +88,16 @@ func (h *harness) state(id string) invoicesync.State {
 	return st
 }
 
+// requirePosted returns the entry the ledger holds for invoice id, under
+// the key its state names, and checks its lines against want.
+func (h *harness) requirePosted(t *testing.T, id string, want []want) *invoicesync.Entry {
+	t.Helper()
+	se, ok := h.ledger.Entry(h.state(id).Synced.Key)
+	require.True(t, ok, id)
+	assertLines(t, &se.Entry, want)
+	return &se.Entry
+}
+
 // requireExactlyOnce checks that the ledger holds exactly one entry per
 // invoice of ids, keyed as the invoice's state says, every entry balanced,
 // and no other entry.

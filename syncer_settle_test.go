@@ -14,24 +14,35 @@ import (
 	"github.com/invoicesync/invoicesync/connector/memory"
 )
 
+// runLosingAnAnswer runs ten sales one at a time, the answer to the
+// call-th call of method lost; it requires synchronized invoices
+// synchronized and the others in error, and invoice id to fail with code,
+// retryable, with resolution. It returns the harness and the sales.
+func runLosingAnAnswer(t *testing.T, method memory.Method, call, synchronized int, id string, code invoicesync.ErrorCode, resolution string) (*harness, []string) {
+	t.Helper()
+	h := newHarness(t)
+	list := tenSales(h)
+	h.ledger.Inject(memory.Fault{Method: method, Call: call, Kind: memory.FaultLoseResponse})
+	h.cfg.Concurrency = 1
+	rep := h.run()
+	require.Equal(t, map[invoicesync.SyncStatus]int{invoicesync.StateSynchronized: synchronized, invoicesync.StateError: 10 - synchronized}, rep.Statuses)
+	o, _ := rep.Outcome(id)
+	assert.Equal(t, code, o.Code)
+	assert.True(t, o.Retryable, "the next run takes it up on its own")
+	assert.Equal(t, resolution, o.Resolution)
+	return h, list
+}
+
 // A partner creation whose answer was lost is settled by the next plain
 // run: the partner is found by its identifiers, not created again.
 func TestLostPartnerCreationSettledByTheNextRun(t *testing.T) {
-	h := newHarness(t)
-	list := tenSales(h)
-	h.ledger.Inject(memory.Fault{Method: memory.CreatePartner, Call: 1, Kind: memory.FaultLoseResponse})
-	h.cfg.Concurrency = 1
-	rep := h.run()
-	require.Equal(t, map[invoicesync.SyncStatus]int{invoicesync.StateSynchronized: 6, invoicesync.StateError: 4}, rep.Statuses)
-	o, _ := rep.Outcome("inv-01")
-	assert.Equal(t, invoicesync.CodeLedgerFailure, o.Code)
-	assert.True(t, o.Retryable, "the next run takes it up on its own")
-	assert.Equal(t, "the next run tries again; partners are searched before one is created, so none is created twice", o.Resolution)
+	h, list := runLosingAnAnswer(t, memory.CreatePartner, 1, 6, "inv-01", invoicesync.CodeLedgerFailure,
+		"the next run tries again; partners are searched before one is created, so none is created twice")
 	require.Len(t, h.ledger.Partners(invoicesync.Customer), 3, "the lost creation happened")
 
-	rep = h.run()
+	rep := h.run()
 	assert.Equal(t, map[invoicesync.SyncStatus]int{invoicesync.StateSynchronized: 4}, rep.Statuses)
-	o, _ = rep.Outcome("inv-01")
+	o, _ := rep.Outcome("inv-01")
 	require.NotNil(t, o.PartnerDecision)
 	assert.Equal(t, invoicesync.PartnerMatched, o.PartnerDecision.Action)
 	assert.Len(t, h.ledger.Partners(invoicesync.Customer), 3, "no partner created twice")
@@ -41,20 +52,12 @@ func TestLostPartnerCreationSettledByTheNextRun(t *testing.T) {
 // An attachment whose answer was lost is attached by the next plain run,
 // without posting again.
 func TestLostAttachmentSettledByTheNextRun(t *testing.T) {
-	h := newHarness(t)
-	list := tenSales(h)
-	h.ledger.Inject(memory.Fault{Method: memory.Attach, Call: 2, Kind: memory.FaultLoseResponse})
-	h.cfg.Concurrency = 1
-	rep := h.run()
-	require.Equal(t, map[invoicesync.SyncStatus]int{invoicesync.StateSynchronized: 9, invoicesync.StateError: 1}, rep.Statuses)
-	o, _ := rep.Outcome("inv-02")
-	assert.Equal(t, invoicesync.CodePDF, o.Code)
-	assert.True(t, o.Retryable)
-	assert.Equal(t, "nothing to do if it passes: the next run attaches the PDF without posting again", o.Resolution)
+	h, list := runLosingAnAnswer(t, memory.Attach, 2, 9, "inv-02", invoicesync.CodePDF,
+		"nothing to do if it passes: the next run attaches the PDF without posting again")
 
-	rep = h.run()
+	rep := h.run()
 	assert.Equal(t, map[invoicesync.SyncStatus]int{invoicesync.StateSynchronized: 1}, rep.Statuses)
-	o, _ = rep.Outcome("inv-02")
+	o, _ := rep.Outcome("inv-02")
 	assert.Equal(t, invoicesync.ActionAttached, o.Action)
 	assert.Equal(t, 10, h.ledger.Calls(memory.PostEntry))
 	for _, se := range h.ledger.Entries() {

@@ -1,6 +1,7 @@
 package labels_test
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -112,13 +113,16 @@ func TestTemplateFieldsReturnsAFreshCopy(t *testing.T) {
 	}
 }
 
+// labelCase is a case of a labeler made of config: the label it gives fields.
+type labelCase struct {
+	name   string
+	config labels.Config
+	fields labels.Fields
+	want   string
+}
+
 func TestLabelStrategies(t *testing.T) {
-	tests := []struct {
-		name   string
-		config labels.Config
-		fields labels.Fields
-		want   string
-	}{
+	tests := []labelCase{
 		{"default (empty strategy) on the partner line gives the partner", labels.Config{}, partnerLine, "Dupont SARL"},
 		{"default (empty strategy) on another line gives the description", labels.Config{}, revenueLine, "Consulting March"},
 		{"partner_then_description on the partner line gives the partner", labels.Config{Strategy: labels.PartnerThenDescription}, partnerLine, "Dupont SARL"},
@@ -236,12 +240,7 @@ func TestLabelCleaning(t *testing.T) {
 }
 
 func TestLabelMaxLength(t *testing.T) {
-	tests := []struct {
-		name   string
-		config labels.Config
-		fields labels.Fields
-		want   string
-	}{
+	tests := []labelCase{
 		{"label within the limit is unchanged", labels.Config{MaxLength: 11}, partnerLine, "Dupont SARL"},
 		{"cut inside a word", labels.Config{MaxLength: 5}, partnerLine, "Dupon"},
 		{"cut after a word", labels.Config{MaxLength: 6}, partnerLine, "Dupont"},
@@ -307,42 +306,45 @@ func TestLabelTemplate(t *testing.T) {
 func TestNewErrors(t *testing.T) {
 	const accepted = "accepted: {partner}, {description}, {number}, {id}, {date}, {due_date}, {account}, {vat_code}, {currency}, {kind}, {direction}"
 	const empty = `labels: invalid label template: the template is empty (strategy "template" needs one, e.g. "{partner} {number}")`
+	tmpl := func(template string) labels.Config {
+		return labels.Config{Strategy: labels.Template, Template: template}
+	}
+	// The messages of the kinds of error that several cases share.
+	unknownStrategy := func(s string) string {
+		return `labels: unknown label strategy "` + s + `" (accepted: "partner_then_description", "partner_name", "partner_and_description", "partner_and_number", "template"; empty means "partner_then_description")`
+	}
+	unknownField := func(field string, offset int) string {
+		return fmt.Sprintf(`labels: invalid label template: unknown field "%s" at byte offset %d (%s)`, field, offset, accepted)
+	}
+	unclosed := func(offset int) string {
+		return fmt.Sprintf(`labels: invalid label template: unclosed "{" at byte offset %d (write "{{" for a literal brace)`, offset)
+	}
+	unmatched := func(offset int) string {
+		return fmt.Sprintf(`labels: invalid label template: unmatched "}" at byte offset %d (write "}}" for a literal brace)`, offset)
+	}
 	tests := []struct {
 		name   string
 		config labels.Config
 		is     error
 		want   string
 	}{
-		{"unknown strategy names the accepted values", labels.Config{Strategy: "partner"}, labels.ErrUnknownStrategy,
-			`labels: unknown label strategy "partner" (accepted: "partner_then_description", "partner_name", "partner_and_description", "partner_and_number", "template"; empty means "partner_then_description")`},
-		{"strategy is case sensitive", labels.Config{Strategy: "Template"}, labels.ErrUnknownStrategy,
-			`labels: unknown label strategy "Template" (accepted: "partner_then_description", "partner_name", "partner_and_description", "partner_and_number", "template"; empty means "partner_then_description")`},
+		{"unknown strategy names the accepted values", labels.Config{Strategy: "partner"}, labels.ErrUnknownStrategy, unknownStrategy("partner")},
+		{"strategy is case sensitive", labels.Config{Strategy: "Template"}, labels.ErrUnknownStrategy, unknownStrategy("Template")},
 		{"negative max length", labels.Config{MaxLength: -1}, labels.ErrInvalidMaxLength,
 			`labels: invalid label max length -1 (must be 0 for no limit, or positive)`},
-		{"empty template", labels.Config{Strategy: labels.Template}, labels.ErrInvalidTemplate, empty},
-		{"blank template", labels.Config{Strategy: labels.Template, Template: " \t "}, labels.ErrInvalidTemplate, empty},
-		{"unknown field", labels.Config{Strategy: labels.Template, Template: "{partner} {numbr}"}, labels.ErrInvalidTemplate,
-			`labels: invalid label template: unknown field "{numbr}" at byte offset 10 (` + accepted + `)`},
-		{"field names are case sensitive", labels.Config{Strategy: labels.Template, Template: "{Partner}"}, labels.ErrInvalidTemplate,
-			`labels: invalid label template: unknown field "{Partner}" at byte offset 0 (` + accepted + `)`},
-		{"spaces inside braces are not allowed", labels.Config{Strategy: labels.Template, Template: "{ partner }"}, labels.ErrInvalidTemplate,
-			`labels: invalid label template: unknown field "{ partner }" at byte offset 0 (` + accepted + `)`},
-		{"empty braces", labels.Config{Strategy: labels.Template, Template: "x {}"}, labels.ErrInvalidTemplate,
-			`labels: invalid label template: unknown field "{}" at byte offset 2 (` + accepted + `)`},
-		{"unclosed brace at the end", labels.Config{Strategy: labels.Template, Template: "{partner} {number"}, labels.ErrInvalidTemplate,
-			`labels: invalid label template: unclosed "{" at byte offset 10 (write "{{" for a literal brace)`},
-		{"lone opening brace", labels.Config{Strategy: labels.Template, Template: "{"}, labels.ErrInvalidTemplate,
-			`labels: invalid label template: unclosed "{" at byte offset 0 (write "{{" for a literal brace)`},
-		{"opening brace inside a field", labels.Config{Strategy: labels.Template, Template: "{part{ner}"}, labels.ErrInvalidTemplate,
-			`labels: invalid label template: unclosed "{" at byte offset 0 (write "{{" for a literal brace)`},
-		{"unmatched closing brace", labels.Config{Strategy: labels.Template, Template: "total }"}, labels.ErrInvalidTemplate,
-			`labels: invalid label template: unmatched "}" at byte offset 6 (write "}}" for a literal brace)`},
-		{"extra closing brace after a field", labels.Config{Strategy: labels.Template, Template: "{partner}}"}, labels.ErrInvalidTemplate,
-			`labels: invalid label template: unmatched "}" at byte offset 9 (write "}}" for a literal brace)`},
-		{"escaped opening brace then a lone closing brace", labels.Config{Strategy: labels.Template, Template: "{{partner}"}, labels.ErrInvalidTemplate,
-			`labels: invalid label template: unmatched "}" at byte offset 9 (write "}}" for a literal brace)`},
-		{"offset is in bytes", labels.Config{Strategy: labels.Template, Template: "é{x}"}, labels.ErrInvalidTemplate,
-			`labels: invalid label template: unknown field "{x}" at byte offset 2 (` + accepted + `)`},
+		{"empty template", tmpl(""), labels.ErrInvalidTemplate, empty},
+		{"blank template", tmpl(" \t "), labels.ErrInvalidTemplate, empty},
+		{"unknown field", tmpl("{partner} {numbr}"), labels.ErrInvalidTemplate, unknownField(`{numbr}`, 10)},
+		{"field names are case sensitive", tmpl("{Partner}"), labels.ErrInvalidTemplate, unknownField(`{Partner}`, 0)},
+		{"spaces inside braces are not allowed", tmpl("{ partner }"), labels.ErrInvalidTemplate, unknownField(`{ partner }`, 0)},
+		{"empty braces", tmpl("x {}"), labels.ErrInvalidTemplate, unknownField(`{}`, 2)},
+		{"unclosed brace at the end", tmpl("{partner} {number"), labels.ErrInvalidTemplate, unclosed(10)},
+		{"lone opening brace", tmpl("{"), labels.ErrInvalidTemplate, unclosed(0)},
+		{"opening brace inside a field", tmpl("{part{ner}"), labels.ErrInvalidTemplate, unclosed(0)},
+		{"unmatched closing brace", tmpl("total }"), labels.ErrInvalidTemplate, unmatched(6)},
+		{"extra closing brace after a field", tmpl("{partner}}"), labels.ErrInvalidTemplate, unmatched(9)},
+		{"escaped opening brace then a lone closing brace", tmpl("{{partner}"), labels.ErrInvalidTemplate, unmatched(9)},
+		{"offset is in bytes", tmpl("é{x}"), labels.ErrInvalidTemplate, unknownField(`{x}`, 2)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -14,10 +14,26 @@ import (
 // "computed" shows the working, "changed" is a valid number with a digit
 // changed.
 
+// normalizeCase is a number as written, and what a normalizer gives: the
+// number, or the reason it is refused.
+type normalizeCase struct {
+	name, raw, want, wantErr string
+}
+
+// checkNormalize runs normalize on each case's number.
+func checkNormalize(t *testing.T, normalize func(string) (string, error), tests []normalizeCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := normalize(tt.raw)
+			regAssert(t, tt.raw, tt.wantErr, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
 func TestNormalizeSIRET(t *testing.T) {
-	tests := []struct {
-		name, raw, want, wantErr string
-	}{
+	checkNormalize(t, NormalizeSIRET, []normalizeCase{
 		// computed: Luhn over 73282932000074 sums to 50 (see TestSIRETLuhnWorking): valid.
 		{"spaced", "732 829 320 00074", "73282932000074", ""},
 		{"dots and dashes", "732.829.320-00074", "73282932000074", ""},
@@ -38,14 +54,7 @@ func TestNormalizeSIRET(t *testing.T) {
 		{"letter", "7328293200007A", "", "a SIRET has 14 digits"},
 		{"slash is not a SIRET separator", "732829320/00074", "", "a SIRET has 14 digits"},
 		{"empty", "", "", "a SIRET has 14 digits"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := NormalizeSIRET(tt.raw)
-			regAssert(t, tt.raw, tt.wantErr, err)
-			assert.Equal(t, tt.want, got)
-		})
-	}
+	})
 }
 
 // TestSIRETLuhnWorking shows the Luhn sum of 73282932000074 by hand. Read
@@ -60,9 +69,7 @@ func TestSIRETLuhnWorking(t *testing.T) {
 }
 
 func TestNormalizeSIREN(t *testing.T) {
-	tests := []struct {
-		name, raw, want, wantErr string
-	}{
+	checkNormalize(t, NormalizeSIREN, []normalizeCase{
 		// computed: the SIREN of SIRET 73282932000074 passes Luhn.
 		{"spaced", "732 829 320", "732829320", ""},
 		// stdnum: "217601 145", "3 1 0 1 8 8 4 2 0", "775 699 309".
@@ -75,14 +82,7 @@ func TestNormalizeSIREN(t *testing.T) {
 		{"bad Luhn", "732829321", "", "the SIREN check digit does not match (Luhn)"},
 		{"8 digits", "73282932", "", "a SIREN has 9 digits"},
 		{"letter", "73282932O", "", "a SIREN has 9 digits"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := NormalizeSIREN(tt.raw)
-			regAssert(t, tt.raw, tt.wantErr, err)
-			assert.Equal(t, tt.want, got)
-		})
-	}
+	})
 }
 
 // regSIRETPublished are the valid SIRETs of python-stdnum's

@@ -109,13 +109,9 @@ var summaryRE = regexp.MustCompile(`(?m)^(\d+) invoices: (\d+) synchronized \((\
 // accepts holding exactly the entries the summary counts. A second run
 // posts the rest: every invoice once, no idempotency key twice.
 func TestSyncInterrupted(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("SIGINT cannot be sent to a process on Windows")
-	}
 	const n = 600
-	bin, in, journal := cutInvoices(t, n)
-	var stdout, stderr bytes.Buffer
-	done := startUntilFirstEntry(t, bin, in, journal, &stdout, &stderr)
+	done := startCutSync(t, "SIGINT", n)
+	bin, in, journal, stdout, stderr := done.bin, done.in, done.journal, done.stdout, done.stderr
 	require.NoError(t, done.cmd.Process.Signal(os.Interrupt))
 	err := <-done.err
 	var exit *exec.ExitError
@@ -153,13 +149,9 @@ func TestSyncInterrupted(t *testing.T) {
 // stored before each batch was posted, or by key), posts only the others,
 // and the journal holds every invoice once.
 func TestSyncKilled(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("SIGKILL cannot be sent to a process on Windows")
-	}
 	const n = 600
-	bin, in, journal := cutInvoices(t, n)
-	var stdout, stderr bytes.Buffer
-	done := startUntilFirstEntry(t, bin, in, journal, &stdout, &stderr)
+	done := startCutSync(t, "SIGKILL", n)
+	bin, in, journal := done.bin, done.in, done.journal
 	require.NoError(t, done.cmd.Process.Kill())
 	<-done.err
 
@@ -209,6 +201,27 @@ func cutInvoices(t *testing.T, n int) (bin, in, journal string) {
 type running struct {
 	cmd *exec.Cmd
 	err chan error
+}
+
+// cutSync is a sync of cut invoices under way: see startCutSync.
+type cutSync struct {
+	bin, in, journal string
+	stdout, stderr   *bytes.Buffer
+	running
+}
+
+// startCutSync skips the test on Windows, where signal cannot be sent to a
+// process; else it builds the command, writes n invoices (cutInvoices),
+// starts their sync and returns once the journal holds an invoice's entry.
+func startCutSync(t *testing.T, signal string, n int) cutSync {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip(signal + " cannot be sent to a process on Windows")
+	}
+	s := cutSync{stdout: new(bytes.Buffer), stderr: new(bytes.Buffer)}
+	s.bin, s.in, s.journal = cutInvoices(t, n)
+	s.running = startUntilFirstEntry(t, s.bin, s.in, s.journal, s.stdout, s.stderr)
+	return s
 }
 
 // startUntilFirstEntry starts a sync of in into journal and returns once

@@ -134,12 +134,7 @@ func TestPreviewWithMappingFile(t *testing.T) {
     "journals": [{"code": "SAL", "name": "Sales"}]
   }
 }`), 0o644))
-	status, out, errOut := runCmd("preview", "-mapping", mapping, filepath.Join(einvoices, "en16931--BIS_Billing_30-Elnat.xml"))
-	require.Equal(t, exitOK, status, errOut)
-	var r result
-	require.NoError(t, json.Unmarshal([]byte(out), &r))
-	require.Equal(t, "ok", r.Status, r.Message)
-	require.Equal(t, &resultTotals{Debit: "1953.00", Credit: "1953.00", Partner: "1953.00", Net: "1562.39", VAT: "390.60", Rounding: "0.01"}, r.Totals)
+	r := previewElnat(t, mapping)
 	var accounts []string
 	for _, l := range r.Lines {
 		accounts = append(accounts, l.Account+" "+l.Kind+" "+l.Debit+"/"+l.Credit)
@@ -151,7 +146,7 @@ func TestPreviewWithMappingFile(t *testing.T) {
 	alone := filepath.Join(dir, "alone.json")
 	require.NoError(t, os.WriteFile(alone, []byte(`{"scope": "sales", "sales_vat": [{"category": "S", "rate": "19", "code": "U19", "account": "2611"}],
 "journals": {"sales": "SAL"}, "accounts": {"sales_default": "3001", "customer_collective": "1510", "credit_rounding": "3740", "debit_rounding": "3740"}}`), 0o644))
-	status, out, _ = runCmd("preview", "-mapping", alone, filepath.Join(einvoices, "en16931--BIS_Billing_30-Elnat.xml"),
+	status, out, _ := runCmd("preview", "-mapping", alone, filepath.Join(einvoices, "en16931--BIS_Billing_30-Elnat.xml"),
 		filepath.Join(einvoices, "mustang--Factur-X_basic.xml"))
 	require.Equal(t, exitOK, status)
 	rs := strings.Split(strings.TrimSpace(out), "\n")
@@ -211,12 +206,7 @@ func TestMappingFileStrict(t *testing.T) {
 	require.NoError(t, os.WriteFile(fixed, []byte(`{"scope": "sales", "start_date": "2026-01-01", "journals": {"sales": "SAL"},
 "sales_vat": [{"category": "S", "rate": "25", "code": "U25", "account": "2611"}],
 "accounts": {"sales_default": "3001", "customer_collective": "1510", "credit_rounding": "3740", "debit_rounding": "3740"}}`), 0o644))
-	status, out, errOut := runCmd("preview", "-mapping", fixed, filepath.Join(einvoices, "en16931--BIS_Billing_30-Elnat.xml"))
-	require.Equal(t, exitOK, status, errOut)
-	var r result
-	require.NoError(t, json.Unmarshal([]byte(out), &r))
-	require.Equal(t, "ok", r.Status, r.Message)
-	require.Equal(t, &resultTotals{Debit: "1953.00", Credit: "1953.00", Partner: "1953.00", Net: "1562.39", VAT: "390.60", Rounding: "0.01"}, r.Totals)
+	previewElnat(t, fixed)
 }
 
 // -h explains every option and the output, and exits 0.
@@ -276,4 +266,18 @@ func TestPreviewAndSyncAFacturXPDF(t *testing.T) {
 	status, out, errOut = runCmd("sync", "-ledger", "hledger:"+journal, dir)
 	require.Equal(t, exitOK, status, errOut)
 	require.Contains(t, out, "1 invoices: 1 synchronized (0 posted), 0 errors")
+}
+
+// previewElnat previews the BIS Billing 3.0 Elnät invoice under the mapping
+// file and requires its entry: 1953.00 each side, of which 390.60 VAT and
+// 0.01 rounding.
+func previewElnat(t *testing.T, mapping string) result {
+	t.Helper()
+	status, out, errOut := runCmd("preview", "-mapping", mapping, filepath.Join(einvoices, "en16931--BIS_Billing_30-Elnat.xml"))
+	require.Equal(t, exitOK, status, errOut)
+	var r result
+	require.NoError(t, json.Unmarshal([]byte(out), &r))
+	require.Equal(t, "ok", r.Status, r.Message)
+	require.Equal(t, &resultTotals{Debit: "1953.00", Credit: "1953.00", Partner: "1953.00", Net: "1562.39", VAT: "390.60", Rounding: "0.01"}, r.Totals)
+	return r
 }

@@ -38,58 +38,78 @@ var (
 // end of the longer one; the summary line replaces it and ends the line.
 // The total is 5 files, of which two are identical: 4 invoices.
 func TestProgressLive(t *testing.T) {
-	var w bytes.Buffer
 	ms := time.Millisecond
-	p := &progress{cmd: "sync", w: &w, live: true, now: fakeClock(t,
-		0,                     // start: drawn
-		500*ms,                // 1st: drawn, 2.0/s, 4 left: ETA 2s
-		550*ms,                // 2nd: 50 ms later, not drawn
-		2000*ms,               // 3rd: drawn, 1.5/s, 2 left: ETA 1.333 s
-		2050*ms,               // 4th: not drawn (the total is 5)
-		12*time.Second+340*ms, // finish
-	)}
-	p.start(5)
-	for _, o := range []invoicesync.Outcome{outPosted, outFailed, outPosted, outWaiting} {
-		p.outcome(o)
+	for _, tc := range []struct {
+		name     string
+		clock    []time.Duration // the times the clock reads, one per call
+		total    int             // files
+		outcomes []invoicesync.Outcome
+		ok       bool // the run succeeded: the summary is written
+		want     string
+	}{
+		{
+			name: "drawn at most every 100 ms, summary at the end",
+			clock: []time.Duration{
+				0,                       // start: drawn
+				500 * ms,                // 1st: drawn, 2.0/s, 4 left: ETA 2s
+				550 * ms,                // 2nd: 50 ms later, not drawn
+				2000 * ms,               // 3rd: drawn, 1.5/s, 2 left: ETA 1.333 s
+				2050 * ms,               // 4th: not drawn (the total is 5)
+				12*time.Second + 340*ms, // finish
+			},
+			total:    5,
+			outcomes: []invoicesync.Outcome{outPosted, outFailed, outPosted, outWaiting},
+			ok:       true,
+			want: "\r0/5 invoices, 0 posted, 0 errors" +
+				"\r1/5 invoices, 1 posted, 0 errors, 2.0/s, ETA 2s" +
+				"\r3/5 invoices, 2 posted, 1 errors, 1.5/s, ETA 1s" +
+				"\rinvoicesync sync: 4 invoices in 12.3s (0.3/s): 2 posted, 1 errors\n",
+		},
+		{
+			// The last invoice is drawn at once, without ETA; a shorter line is
+			// padded over the longer one before it.
+			name:     "last invoice drawn at once, shorter line padded",
+			clock:    []time.Duration{0, 200 * ms, 260 * ms, 1500 * ms},
+			total:    2,
+			outcomes: []invoicesync.Outcome{outUnchanged, outUnchanged},
+			ok:       true,
+			want: "\r0/2 invoices, 0 posted, 0 errors" +
+				"\r1/2 invoices, 0 posted, 0 errors, 5.0/s, ETA 0s" +
+				"\r2/2 invoices, 0 posted, 0 errors, 7.7/s        " +
+				"\rinvoicesync sync: 2 invoices in 1.5s (1.3/s): 0 posted, 0 errors\n",
+		},
+		{
+			// Without a summary (the run failed), the live line is only ended.
+			name:  "failed run: the line is only ended",
+			clock: []time.Duration{0},
+			total: 3,
+			want:  "\r0/3 invoices, 0 posted, 0 errors\n",
+		},
+		{
+			// Earlier runs' invoices taken up again: the count goes on,
+			// without total nor ETA.
+			name:     "more invoices than files",
+			clock:    []time.Duration{0, time.Second, 2 * time.Second, 3 * time.Second},
+			total:    1,
+			outcomes: []invoicesync.Outcome{outPosted, outFailed},
+			ok:       true,
+			want: "\r0/1 invoices, 0 posted, 0 errors" +
+				"\r1/1 invoices, 1 posted, 0 errors, 1.0/s" +
+				"\r2 invoices, 1 posted, 1 errors, 1.0/s  " +
+				"\rinvoicesync sync: 2 invoices in 3s (0.7/s): 1 posted, 1 errors\n",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var w bytes.Buffer
+			p := &progress{cmd: "sync", w: &w, live: true, now: fakeClock(t, tc.clock...)}
+			p.start(tc.total)
+			for _, o := range tc.outcomes {
+				p.outcome(o)
+			}
+			p.finish(tc.ok)
+			require.Equal(t, tc.want, w.String())
+		})
 	}
-	p.finish(true)
-	require.Equal(t, "\r0/5 invoices, 0 posted, 0 errors"+
-		"\r1/5 invoices, 1 posted, 0 errors, 2.0/s, ETA 2s"+
-		"\r3/5 invoices, 2 posted, 1 errors, 1.5/s, ETA 1s"+
-		"\rinvoicesync sync: 4 invoices in 12.3s (0.3/s): 2 posted, 1 errors\n", w.String())
-
-	// The last invoice is drawn at once, without ETA; a shorter line is
-	// padded over the longer one before it.
-	w.Reset()
-	p = &progress{cmd: "sync", w: &w, live: true, now: fakeClock(t, 0, 200*ms, 260*ms, 1500*ms)}
-	p.start(2)
-	p.outcome(outUnchanged)
-	p.outcome(outUnchanged)
-	p.finish(true)
-	require.Equal(t, "\r0/2 invoices, 0 posted, 0 errors"+
-		"\r1/2 invoices, 0 posted, 0 errors, 5.0/s, ETA 0s"+
-		"\r2/2 invoices, 0 posted, 0 errors, 7.7/s        "+
-		"\rinvoicesync sync: 2 invoices in 1.5s (1.3/s): 0 posted, 0 errors\n", w.String())
-
-	// Without a summary (the run failed), the live line is only ended.
-	w.Reset()
-	p = &progress{cmd: "sync", w: &w, live: true, now: fakeClock(t, 0)}
-	p.start(3)
-	p.finish(false)
-	require.Equal(t, "\r0/3 invoices, 0 posted, 0 errors\n", w.String())
-
-	// More invoices than files (earlier runs' invoices taken up again):
-	// the count goes on, without total nor ETA.
-	w.Reset()
-	p = &progress{cmd: "sync", w: &w, live: true, now: fakeClock(t, 0, time.Second, 2*time.Second, 3*time.Second)}
-	p.start(1)
-	p.outcome(outPosted)
-	p.outcome(outFailed)
-	p.finish(true)
-	require.Equal(t, "\r0/1 invoices, 0 posted, 0 errors"+
-		"\r1/1 invoices, 1 posted, 0 errors, 1.0/s"+
-		"\r2 invoices, 1 posted, 1 errors, 1.0/s  "+
-		"\rinvoicesync sync: 2 invoices in 3s (0.7/s): 1 posted, 1 errors\n", w.String())
 }
 
 // TestProgressNotLive: when stderr is not a terminal, nothing is written

@@ -419,21 +419,39 @@ func TestFourDecimalLineAmountsAreRounded(t *testing.T) {
 // The minor units are the currency's: JPY rounds lines to units, KWD to
 // thousandths, half away from zero also below zero.
 func TestLineRoundingUsesTheCurrencyMinorUnits(t *testing.T) {
-	inv := invoice("JPY", []invoicesync.Line{line("1000.5", "S", "10"), line("499.4", "S", "10")},
-		[]invoicesync.VATSubtotal{subtotal("S", "10", "1500", "150")}, nil, nil)
-	inv.Totals.LineTotal, inv.Totals.Net, inv.Totals.Gross, inv.Totals.Payable = d("1500"), d("1500"), d("1650"), d("1650")
-	require.NoError(t, einvoice.Check(inv))
-	require.Equal(t, "1001", inv.Lines[0].NetAmount.String())
-	require.Equal(t, "499", inv.Lines[1].NetAmount.String())
-	require.Equal(t, []string{"line amounts had more than 0 decimals; rounded half away from zero"}, inv.Warnings)
-
-	inv = invoice("KWD", []invoicesync.Line{line("-1.2345", "S", "20"), line("-2.0004", "S", "20")},
-		[]invoicesync.VATSubtotal{subtotal("S", "20", "-3.235", "-0.65")}, nil, nil)
-	inv.Totals.LineTotal, inv.Totals.Net, inv.Totals.Gross, inv.Totals.Payable = d("-3.235"), d("-3.235"), d("-3.885"), d("-3.885")
-	require.NoError(t, einvoice.Check(inv))
-	require.Equal(t, "-1.235", inv.Lines[0].NetAmount.String())
-	require.Equal(t, "-2", inv.Lines[1].NetAmount.String())
-	require.Equal(t, []string{"line amounts had more than 3 decimals; rounded half away from zero"}, inv.Warnings)
+	for _, tc := range []struct {
+		name                           string
+		currency                       string
+		lines                          []invoicesync.Line
+		breakdown                      invoicesync.VATSubtotal
+		lineTotal, net, gross, payable string   // declared BT-106, BT-109, BT-112, BT-115
+		want                           []string // the lines' net amounts after the check
+		warning                        string
+	}{
+		{
+			name: "JPY rounds lines to units", currency: "JPY",
+			lines: []invoicesync.Line{line("1000.5", "S", "10"), line("499.4", "S", "10")}, breakdown: subtotal("S", "10", "1500", "150"),
+			lineTotal: "1500", net: "1500", gross: "1650", payable: "1650",
+			want: []string{"1001", "499"}, warning: "line amounts had more than 0 decimals; rounded half away from zero",
+		},
+		{
+			name: "KWD rounds lines to thousandths, half away from zero below zero", currency: "KWD",
+			lines: []invoicesync.Line{line("-1.2345", "S", "20"), line("-2.0004", "S", "20")}, breakdown: subtotal("S", "20", "-3.235", "-0.65"),
+			lineTotal: "-3.235", net: "-3.235", gross: "-3.885", payable: "-3.885",
+			want: []string{"-1.235", "-2"}, warning: "line amounts had more than 3 decimals; rounded half away from zero",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inv := invoice(tc.currency, tc.lines, []invoicesync.VATSubtotal{tc.breakdown}, nil, nil)
+			inv.Totals.LineTotal, inv.Totals.Net, inv.Totals.Gross, inv.Totals.Payable = d(tc.lineTotal), d(tc.net), d(tc.gross), d(tc.payable)
+			require.NoError(t, einvoice.Check(inv))
+			require.Len(t, inv.Lines, len(tc.want))
+			for k, want := range tc.want {
+				require.Equal(t, want, inv.Lines[k].NetAmount.String(), "line %d", k+1)
+			}
+			require.Equal(t, []string{tc.warning}, inv.Warnings)
+		})
+	}
 }
 
 // The yen and dinar files: JPY has no minor unit, so its VAT is to the yen;

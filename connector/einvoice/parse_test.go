@@ -83,21 +83,15 @@ func TestCIIInvoiceTerms(t *testing.T) {
 
 	require.Len(t, inv.Lines, 23)
 	l := inv.Lines[1]
-	require.Equal(t, "2", l.ID)
-	require.Equal(t, "Produkt 2", l.Description)
-	require.Equal(t, "7", l.Quantity.String())
-	require.Equal(t, "19.95", l.UnitPrice.String())
-	require.Equal(t, "139.65", l.NetAmount.StringFixed(2))
-	require.Equal(t, "S", l.VATCategory)
-	require.Equal(t, "19", l.VATRate.Decimal.String())
+	require.Equal(t, []string{"2", "Produkt 2", "7", "19.95", "139.65", "S", "19"},
+		[]string{l.ID, l.Description, l.Quantity.String(), l.UnitPrice.String(), l.NetAmount.StringFixed(2), l.VATCategory, l.VATRate.Decimal.String()},
+		"line 2: id, description, quantity, unit price, net amount, VAT category and rate")
 
 	require.Len(t, inv.Allowances, 1)
 	a := inv.Allowances[0]
-	require.Equal(t, "100.29", a.Amount.StringFixed(2))
-	require.Equal(t, "Rabatte", a.Reason)
-	require.Equal(t, "103", a.ReasonCode)
-	require.Equal(t, "S", a.VATCategory)
-	require.Equal(t, "19", a.VATRate.Decimal.String())
+	require.Equal(t, []string{"100.29", "Rabatte", "103", "S", "19"},
+		[]string{a.Amount.StringFixed(2), a.Reason, a.ReasonCode, a.VATCategory, a.VATRate.Decimal.String()},
+		"allowance: amount, reason, reason code, VAT category and rate")
 	require.Len(t, inv.Charges, 1)
 	c := inv.Charges[0]
 	require.Equal(t, "920.00", c.Amount.StringFixed(2))

@@ -68,21 +68,29 @@ func requireTotals(t *testing.T, inv *invoicesync.Invoice, lineTotal, net, vat, 
 	require.NoError(t, einvoice.Check(inv))
 }
 
+// requireLeavesPosted parses file in the direction given, and requires its
+// lines to be the leaves want, its totals BT-106, BT-109, BT-110, BT-112 and
+// BT-115 to be totals, and the entry built from it to be entry.
+func requireLeavesPosted(t *testing.T, dir invoicesync.Direction, file string, want []wantLine, totals [5]string, entry []wantEntryLine) {
+	t.Helper()
+	inv, err := parseFile(t, &einvoice.Parser{Direction: dir}, file)
+	require.NoError(t, err)
+	requireLines(t, want, inv.Lines)
+	requireTotals(t, &inv, totals[0], totals[1], totals[2], totals[3], totals[4])
+	requireEntry(t, &inv, entry)
+}
+
 // Mustang's Kaffee bundle (ZUGFeRD 2.4 EXTENDED): GROUP line 1 (216.00 at a
 // placeholder "S 0 %") holds 1.1 and 1.2 and the GROUP line 1.3, which holds
 // 1.3.1 and 1.3.2. The leaves are posted: 180.00 at 7 % and 36.00 at 19 %,
 // not 216.00 at 0 %.
 func TestFacturXGroupLinesKaffee(t *testing.T) {
-	inv, err := parseFile(t, &einvoice.Parser{Direction: invoicesync.Sales}, "mustang--Extended___SubInvoiceLines_Kaffee_Bundle_Set_Bsp4__.xml")
-	require.NoError(t, err)
-	requireLines(t, []wantLine{
+	requireLeavesPosted(t, invoicesync.Sales, "mustang--Extended___SubInvoiceLines_Kaffee_Bundle_Set_Bsp4__.xml", []wantLine{
 		{"1.1", "Kenia Röstung", "30.00", "S", "7"},
 		{"1.2", "Dunkle Röstung", "60.00", "S", "7"},
 		{"1.3.1", "Colombia Roast", "90.00", "S", "7"},
 		{"1.3.2", "Becher", "36.00", "S", "19"},
-	}, inv.Lines)
-	requireTotals(t, &inv, "216.00", "216.00", "19.44", "235.44", "235.44")
-	requireEntry(t, &inv, []wantEntryLine{
+	}, [5]string{"216.00", "216.00", "19.44", "235.44", "235.44"}, []wantEntryLine{
 		{"411000", "235.44", "0.00", ""},
 		{"706000", "0.00", "180.00", "V-S7"},
 		{"706000", "0.00", "36.00", "V-S19"},
@@ -94,16 +102,12 @@ func TestFacturXGroupLinesKaffee(t *testing.T) {
 // Mustang's use case 10 (Factur-X EXTENDED): two GROUP lines without VAT,
 // each with two DETAIL lines.
 func TestFacturXGroupLinesUC10(t *testing.T) {
-	inv, err := parseFile(t, &einvoice.Parser{Direction: invoicesync.Sales}, "mustang--UC10_F202600004_EXTENDED_FX_CII_Commentee.xml")
-	require.NoError(t, err)
-	requireLines(t, []wantLine{
+	requireLeavesPosted(t, invoicesync.Sales, "mustang--UC10_F202600004_EXTENDED_FX_CII_Commentee.xml", []wantLine{
 		{"2", "ABONNEMENT", "600.00", "S", "20"},
 		{"3", "CONSOMMATION", "400.00", "S", "20"},
 		{"5", "DEPLACEMENT", "3000.00", "S", "10"},
 		{"6", "SUPPORT", "1500.00", "S", "10"},
-	}, inv.Lines)
-	requireTotals(t, &inv, "5500.00", "5500.00", "650.00", "6150.00", "6150.00")
-	requireEntry(t, &inv, []wantEntryLine{
+	}, [5]string{"5500.00", "5500.00", "650.00", "6150.00", "6150.00"}, []wantEntryLine{
 		{"411000", "6150.00", "0.00", ""},
 		{"706000", "0.00", "1000.00", "V-S20"},
 		{"706000", "0.00", "4500.00", "V-S10"},
@@ -115,17 +119,13 @@ func TestFacturXGroupLinesUC10(t *testing.T) {
 // Mustang's use case 11 (Factur-X EXTENDED): GROUP lines 1 (90.95) and 5
 // (121.95) without VAT, with three and two DETAIL lines.
 func TestFacturXGroupLinesUC11(t *testing.T) {
-	inv, err := parseFile(t, &einvoice.Parser{Direction: invoicesync.Sales}, "mustang--UC11_F202600022_EXTENDED_FX_CII_BT-X-589Only_on_GROUP_Line.xml")
-	require.NoError(t, err)
-	requireLines(t, []wantLine{
+	requireLeavesPosted(t, invoicesync.Sales, "mustang--UC11_F202600022_EXTENDED_FX_CII_BT-X-589Only_on_GROUP_Line.xml", []wantLine{
 		{"2", "ABONNEMENT", "20.00", "S", "5.5"},
 		{"3", "CONSOMMATION", "17.31", "S", "5.5"},
 		{"4", "CONSOMMATION", "53.64", "S", "5.5"},
 		{"6", "CONSOMMATION", "28.09", "S", "10"},
 		{"7", "CONSOMMATION", "93.86", "S", "10"},
-	}, inv.Lines)
-	requireTotals(t, &inv, "212.90", "212.90", "17.20", "230.10", "230.10")
-	requireEntry(t, &inv, []wantEntryLine{
+	}, [5]string{"212.90", "212.90", "17.20", "230.10", "230.10"}, []wantEntryLine{
 		{"411000", "230.10", "0.00", ""},
 		{"706000", "0.00", "90.95", "V-S5_5"},
 		{"706000", "0.00", "121.95", "V-S10"},
@@ -220,9 +220,7 @@ func TestFacturXGroupHierarchyErrors(t *testing.T) {
 // each hold two sub-lines, which hold two or three: the nine leaves are
 // posted, and add up to BT-106.
 func TestXRechnungSubInvoiceLines(t *testing.T) {
-	inv, err := parseFile(t, &einvoice.Parser{Direction: invoicesync.Purchase}, "xrechnung--04.01a-INVOICE_ubl.xml")
-	require.NoError(t, err)
-	requireLines(t, []wantLine{
+	requireLeavesPosted(t, invoicesync.Purchase, "xrechnung--04.01a-INVOICE_ubl.xml", []wantLine{
 		{"1 1 1", "Demontage TW-Rohrleitung DN 12-25", "193.70", "S", "19"},
 		{"1 1 2", "Demontage SML DN 100", "48.75", "S", "19"},
 		{"1 1 3", "Demontage AW-Rohrleitungen Kunststoff PP bis DN100", "93.34", "S", "19"},
@@ -232,9 +230,7 @@ func TestXRechnungSubInvoiceLines(t *testing.T) {
 		{"2 1 2", "Demontage Flachheizkörpers", "624.00", "S", "19"},
 		{"2 2 1", "Flachheizkörper Stahl profiliert Seitent. H 300mm L -500mm Typ22", "10202.40", "S", "19"},
 		{"2 2 2", "Einzelrosette aus Kunststoff, weiß", "192.40", "S", "19"},
-	}, inv.Lines)
-	requireTotals(t, &inv, "12536.84", "12536.84", "2382.00", "14918.84", "4918.84")
-	requireEntry(t, &inv, []wantEntryLine{
+	}, [5]string{"12536.84", "12536.84", "2382.00", "14918.84", "4918.84"}, []wantEntryLine{
 		{"401000", "0.00", "14918.84", ""},
 		{"607000", "12536.84", "0.00", "A-S19"},
 		{"445660", "2382.00", "0.00", "A-S19"},

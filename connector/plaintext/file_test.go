@@ -110,6 +110,18 @@ func TestLocked(t *testing.T) {
 	require.ErrorIs(t, err, plaintext.ErrClosed)
 }
 
+// openFixture opens a new f journal in a temporary folder, on the fixture
+// chart; it returns the journal's path and the ledger, closed when the test
+// ends.
+func openFixture(t *testing.T, f plaintext.Format) (string, *plaintext.Ledger) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "books")
+	l, err := plaintext.Open(path, &plaintext.Options{Format: f, Chart: fixtureChart()})
+	require.NoError(t, err)
+	t.Cleanup(func() { l.Close() })
+	return path, l
+}
+
 // TestEditedByHand: while a Ledger is open, someone appends a transaction
 // and declares an account by hand. The Ledger reads the file again before
 // its next call: the new account is listed, the hand-written transaction is
@@ -122,10 +134,7 @@ func TestEditedByHand(t *testing.T) {
 	}
 	for _, f := range formats {
 		t.Run(string(f), func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "books")
-			l, err := plaintext.Open(path, &plaintext.Options{Format: f, Chart: fixtureChart()})
-			require.NoError(t, err)
-			defer l.Close()
+			path, l := openFixture(t, f)
 			acme, err := l.CreatePartner(ctx, invoicesync.Partner{Role: invoicesync.Customer, Name: "ACME"})
 			require.NoError(t, err)
 			_, err = l.PostEntry(ctx, sale("k1", "F-1", "EUR", acme))
@@ -165,10 +174,7 @@ func TestDeclare(t *testing.T) {
 	ctx := context.Background()
 	for _, f := range formats {
 		t.Run(string(f), func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "books")
-			l, err := plaintext.Open(path, &plaintext.Options{Format: f, Chart: fixtureChart()})
-			require.NoError(t, err)
-			defer l.Close()
+			path, l := openFixture(t, f)
 			more := fixtureChart()
 			more.Accounts[2].Closed = true // 706000: declared open already, stays open
 			more.Accounts = append(more.Accounts, plaintext.Account{Name: "Liabilities:445200", Number: "445200", Title: "VAT due, intra-EU"})
@@ -284,13 +290,11 @@ func TestNoPartner(t *testing.T) {
 	ctx := context.Background()
 	for _, f := range formats {
 		t.Run(string(f), func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "books")
-			l, err := plaintext.Open(path, &plaintext.Options{Format: f, Chart: fixtureChart()})
-			require.NoError(t, err)
+			path, l := openFixture(t, f)
 			e := sale("k1", "F-1", "EUR", invoicesync.PartnerRef{})
 			e.Lines[0].Partner = nil
 			e.Label = "Sale | misc"
-			_, err = l.PostEntry(ctx, e)
+			_, err := l.PostEntry(ctx, e)
 			require.NoError(t, err)
 			require.NoError(t, l.Close())
 			plaintext.CheckWithTool(t, f, path)

@@ -3,13 +3,11 @@ package plaintext_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/invoicesync/invoicesync"
-	"github.com/invoicesync/invoicesync/connector/plaintext"
 )
 
 // FindEntries reads the keys from the file as it is: a journal restored
@@ -18,10 +16,7 @@ func TestFindEntriesAfterARestore(t *testing.T) {
 	ctx := context.Background()
 	for _, f := range formats {
 		t.Run(string(f), func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "books")
-			l, err := plaintext.Open(path, &plaintext.Options{Format: f, Chart: fixtureChart()})
-			require.NoError(t, err)
-			defer l.Close()
+			path, l := openFixture(t, f)
 			p, err := l.CreatePartner(ctx, invoicesync.Partner{Role: invoicesync.Customer, Name: "ACME SARL"})
 			require.NoError(t, err)
 			r1, err := l.PostEntry(ctx, sale("k1", "F-1", "EUR", p))

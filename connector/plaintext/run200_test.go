@@ -748,6 +748,32 @@ func r2Invoices() []r2Gen {
 	return gens
 }
 
+// r2Rule gives the variant to the j-th invoice of a kind when j%mod == rem.
+type r2Rule struct {
+	mod, rem int
+	variant  string
+}
+
+// r2VariantFor returns the variant of the first rule that holds for j, or
+// "" (none) when no rule does.
+func r2VariantFor(j int, rules ...r2Rule) string {
+	for _, r := range rules {
+		if j%r.mod == r.rem {
+			return r.variant
+		}
+	}
+	return ""
+}
+
+// r2PartyOf returns the party at j×stride (wrapping) in list or, when once
+// holds, a French party met only once: id prefix and name followed by j.
+func r2PartyOf(list []invoicesync.Party, stride, j int, once bool, prefix, name string) invoicesync.Party {
+	if once {
+		return r2Party(fmt.Sprintf("%s%02d", prefix, j), fmt.Sprintf("%s n° %d", name, j), "", "", "FR")
+	}
+	return list[(j*stride)%len(list)]
+}
+
 // r2Make generates invoice number i (0-based), the j-th of kind k.
 func r2Make(rng *r2Splitmix, i int, k r2Kind, j int) r2Gen {
 	g := r2Gen{kind: k}
@@ -765,20 +791,8 @@ func r2Make(rng *r2Splitmix, i int, k r2Kind, j int) r2Gen {
 	cats := []string{"S20", "S20", "S10", "S5.5", "E0"} // drawn for each line
 	switch k {
 	case r2Sale:
-		g.party = r2Customers[(j*7)%len(r2Customers)]
-		if j%8 == 5 { // a customer met once
-			g.party = r2Party(fmt.Sprintf("X%02d", j), fmt.Sprintf("Client de passage n° %d", j), "", "", "FR")
-		}
-		switch {
-		case j%10 == 3:
-			g.variant = r2VATPlus
-		case j%10 == 7:
-			g.variant = r2VATMinus
-		case j%20 == 11:
-			g.variant = r2CashRound
-		case j%6 == 0:
-			g.variant = r2Breakdown
-		}
+		g.party = r2PartyOf(r2Customers, 7, j, j%8 == 5, "X", "Client de passage") // j%8 == 5: a customer met once
+		g.variant = r2VariantFor(j, r2Rule{10, 3, r2VATPlus}, r2Rule{10, 7, r2VATMinus}, r2Rule{20, 11, r2CashRound}, r2Rule{6, 0, r2Breakdown})
 	case r2SaleCredit:
 		credit = true
 		g.party = r2Customers[(j*4)%len(r2Customers)]
@@ -790,20 +804,8 @@ func r2Make(rng *r2Splitmix, i int, k r2Kind, j int) r2Gen {
 		}
 	case r2Purchase:
 		inv.Direction = invoicesync.Purchase
-		g.party = r2Suppliers[(j*3)%len(r2Suppliers)]
-		if j%10 == 9 { // a supplier met once
-			g.party = r2Party(fmt.Sprintf("Y%02d", j), fmt.Sprintf("Fournisseur occasionnel n° %d", j), "", "", "FR")
-		}
-		switch {
-		case j%10 == 4:
-			g.variant = r2VATPlus
-		case j%10 == 8:
-			g.variant = r2VATMinus
-		case j%25 == 12:
-			g.variant = r2CashRound
-		case j%5 == 0:
-			g.variant = r2Breakdown
-		}
+		g.party = r2PartyOf(r2Suppliers, 3, j, j%10 == 9, "Y", "Fournisseur occasionnel") // j%10 == 9: a supplier met once
+		g.variant = r2VariantFor(j, r2Rule{10, 4, r2VATPlus}, r2Rule{10, 8, r2VATMinus}, r2Rule{25, 12, r2CashRound}, r2Rule{5, 0, r2Breakdown})
 	case r2PurchaseCredit:
 		credit = true
 		inv.Direction = invoicesync.Purchase

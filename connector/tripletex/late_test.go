@@ -214,14 +214,20 @@ func TestCommitWindowOption(t *testing.T) {
 	assert.Equal(t, 6*time.Minute, httpx.DefaultTimeout+tripletex.CommitMargin, "60 s of request timeout and 5 minutes of margin")
 }
 
+// newLateRig is a rig holding a sale of 1,000.00 NOK whose first voucher
+// POST Tripletex records only after the adapter gave up waiting.
+func newLateRig(t *testing.T, window time.Duration) *syncRig {
+	r := newSyncRig(t, window)
+	r.source.Put(nokSale("1000.00"))
+	r.srv.CommitLate(http.MethodPost, "/ledger/voucher", 1)
+	return r
+}
+
 // Tripletex records a voucher POST after the adapter gave up waiting: the
 // next run, inside the commit window, does not post again; once the voucher
 // shows, the invoice is recovered, with one voucher for its key.
 func TestLateCommitIsNotPostedTwice(t *testing.T) {
-	r := newSyncRig(t, 0)
-	r.source.Put(nokSale("1000.00"))
-	r.srv.CommitLate(http.MethodPost, "/ledger/voucher", 1)
-
+	r := newLateRig(t, 0)
 	o := r.run()
 	require.Equal(t, invoicesync.StateError, o.Status, o.Message)
 	assert.Equal(t, invoicesync.CodeLedgerFailure, o.Code)
@@ -265,9 +271,7 @@ func TestLateCommitIsNotPostedTwice(t *testing.T) {
 // The invoice is edited while the late voucher is not visible yet: once it
 // shows, it is reversed and the new version posted.
 func TestLateCommitThenEdited(t *testing.T) {
-	r := newSyncRig(t, 0)
-	r.source.Put(nokSale("1000.00"))
-	r.srv.CommitLate(http.MethodPost, "/ledger/voucher", 1)
+	r := newLateRig(t, 0)
 	o := r.run()
 	require.Equal(t, invoicesync.StateError, o.Status, o.Message)
 	first := r.state().Intent.Key
@@ -299,9 +303,7 @@ func TestLateCommitThenEdited(t *testing.T) {
 // up), run 2 a minute later, the late commit, run 3 a minute later, on a
 // fresh fake, and reports whether a key ended with two vouchers.
 func lateSequence(t *testing.T, window time.Duration) bool {
-	r := newSyncRig(t, window)
-	r.source.Put(nokSale("1000.00"))
-	r.srv.CommitLate(http.MethodPost, "/ledger/voucher", 1)
+	r := newLateRig(t, window)
 	r.run()
 	r.clock.Advance(time.Minute)
 	r.run()

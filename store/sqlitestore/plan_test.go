@@ -2,7 +2,6 @@ package sqlitestore
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,10 +16,8 @@ import (
 // the primary key; never a SCAN of the table nor a sort (a temporary
 // B-tree), whose cost grows with the namespace's states.
 func TestListQueryPlan(t *testing.T) {
+	db := openTemp(t)
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "state.db"))
-	require.NoError(t, err)
-	defer db.Close()
 	const (
 		waiting = invoicesync.StateWaiting
 		pending = invoicesync.StatePending

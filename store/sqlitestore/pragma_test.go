@@ -8,13 +8,21 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// openTemp opens a new state database in a temporary folder; it is closed
+// when the test ends.
+func openTemp(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, db.Close()) })
+	return db
+}
+
 // TestPragmas checks the settings durability and concurrency rely on, on a
 // connection of the pool.
 func TestPragmas(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "state.db"))
-	require.NoError(t, err)
-	defer db.Close()
+	db := openTemp(t)
 	conn, err := db.sql.Conn(ctx)
 	require.NoError(t, err)
 	defer conn.Close()

@@ -309,22 +309,13 @@ func TestReferenceData(t *testing.T) {
 		t.Errorf("VAT type 31: %+v", v)
 	}
 
-	var types list[struct {
-		ID          int64  `json:"id"`
-		Name        string `json:"name"`
-		DisplayName string `json:"displayName"`
-	}]
+	var types list[wireVoucherType]
 	f.get("/ledger/voucherType", url.Values{"name": {"faktura"}}, &types)
 	if len(types.Values) != 2 || types.Values[0].Name != "Utgående faktura" || types.Values[1].ID != f.types["Leverandørfaktura"] {
 		t.Errorf("voucher types containing \"faktura\": %+v", types.Values)
 	}
 
-	var curs list[struct {
-		ID          int64  `json:"id"`
-		Code        string `json:"code"`
-		Description string `json:"description"`
-		Factor      int    `json:"factor"`
-	}]
+	var curs list[wireCurrency]
 	f.get("/currency", url.Values{"code": {"EUR"}}, &curs)
 	if len(curs.Values) != 1 || curs.Values[0].Code != "EUR" || curs.Values[0].ID != f.eurID || curs.Values[0].Factor != 1 {
 		t.Errorf("EUR: %+v", curs.Values)
@@ -334,12 +325,7 @@ func TestReferenceData(t *testing.T) {
 		t.Errorf("NOK: %+v", curs.Values)
 	}
 
-	var countries list[struct {
-		ID            int64  `json:"id"`
-		Name          string `json:"name"`
-		IsoAlpha2Code string `json:"isoAlpha2Code"`
-		IsoAlpha3Code string `json:"isoAlpha3Code"`
-	}]
+	var countries list[wireCountry]
 	f.get("/country", url.Values{"code": {"NO,FR"}}, &countries)
 	if len(countries.Values) != 2 || countries.Values[0].IsoAlpha2Code != "NO" || countries.Values[0].IsoAlpha3Code != "NOR" ||
 		countries.Values[1].IsoAlpha2Code != "FR" {
@@ -351,6 +337,28 @@ func TestReferenceData(t *testing.T) {
 			t.Errorf("country %s not seeded", code)
 		}
 	}
+}
+
+// wireVoucherType, wireCurrency and wireCountry are the fields of the
+// reference data TestReferenceData reads.
+type wireVoucherType struct {
+	ID          int64  `json:"id"`
+	Name        string `json:"name"`
+	DisplayName string `json:"displayName"`
+}
+
+type wireCurrency struct {
+	ID          int64  `json:"id"`
+	Code        string `json:"code"`
+	Description string `json:"description"`
+	Factor      int    `json:"factor"`
+}
+
+type wireCountry struct {
+	ID            int64  `json:"id"`
+	Name          string `json:"name"`
+	IsoAlpha2Code string `json:"isoAlpha2Code"`
+	IsoAlpha3Code string `json:"isoAlpha3Code"`
 }
 
 type wireParty struct {
