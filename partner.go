@@ -189,9 +189,11 @@ func (r *run) resolvePartner(ctx context.Context, role PartnerRole, party *Party
 			Resolution: "complete the " + string(role) + " in the invoicing tool"}
 	}
 
+	// Two parties that are one partner share one of their matching keys:
+	// holding them all, never two creations of one partner, while parties
+	// that share none are matched and created side by side.
+	defer r.s.parties.lockAll(string(role), matching.Keys(id, r.s.cfg.MatchRules))()
 	rs := r.s.role(role)
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
 	d, refs, err := r.match(ctx, role, id)
 	if err != nil {
 		return partnerChoice{}, err
@@ -254,9 +256,11 @@ func (r *run) resolvePartner(ctx context.Context, role PartnerRole, party *Party
 		ref.AuxiliaryAccount = p.AuxiliaryAccount
 	}
 	p.Ref = ref
+	rs.mu.Lock()
 	if rs.idx != nil {
 		rs.idx.add(p)
 	}
+	rs.mu.Unlock()
 	if err := r.link(ctx, role, party, ref); err != nil {
 		return partnerChoice{}, err
 	}
@@ -280,14 +284,17 @@ func (r *run) linked(ctx context.Context, role PartnerRole, party *Party, ref Pa
 	case r.s.lister != nil:
 		rs := r.s.role(role)
 		rs.mu.Lock()
-		if r.preview || rs.idx.freshFor(r) {
+		fresh := rs.idx.freshFor(r)
+		rs.mu.Unlock()
+		if r.preview || fresh {
 			var idx *partnerIndex
 			if idx, err = r.partnerIndex(ctx, role); err == nil {
+				rs.mu.Lock()
 				_, found := idx.byID[ref.ID]
+				rs.mu.Unlock()
 				gone = !found
 			}
 		}
-		rs.mu.Unlock()
 	case r.preview:
 		gone, err = r.searchLink(ctx, role, ref)
 	}
@@ -325,13 +332,16 @@ func (r *run) searchLink(ctx context.Context, role PartnerRole, ref PartnerRef) 
 
 // match decides which ledger partner of role, if any, is the party id. It
 // returns the decision and the references of the candidates by their
-// Candidate.Index. The caller holds the role's lock.
+// Candidate.Index. The caller holds the party's keys (see resolvePartner).
 func (r *run) match(ctx context.Context, role PartnerRole, id matching.Identity) (matching.Decision, []PartnerRef, error) {
 	if r.s.lister != nil {
 		idx, err := r.partnerIndex(ctx, role)
 		if err != nil {
 			return matching.Decision{}, nil, err
 		}
+		rs := r.s.role(role)
+		rs.mu.Lock()
+		defer rs.mu.Unlock()
 		return idx.ix.Match(id), idx.refs, nil
 	}
 	// The ledger cannot list: search it rule by rule, and let the matching
@@ -409,10 +419,12 @@ func (p *partnerIndex) add(partner Partner) {
 }
 
 // partnerIndex returns the index of role's partners, reading them from the
-// ledger when the index is older than the run: once per role and run. The
-// caller holds the role's lock.
+// ledger when the index is older than the run: once per role and run (the
+// role's lock is held while it is read, so that it is read once).
 func (r *run) partnerIndex(ctx context.Context, role PartnerRole) (*partnerIndex, error) {
 	rs := r.s.role(role)
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
 	if rs.idx.freshFor(r) {
 		return rs.idx, nil
 	}

@@ -253,6 +253,7 @@ type Syncer struct {
 	cfg     Config
 	seed    maphash.Seed
 	locks   idLocks       // per invoice id
+	parties idLocks       // per role and party matching key (see resolvePartner)
 	roles   [2]roleState  // customers, suppliers
 	runs    atomic.Uint64 // runs begun
 	window  time.Duration // the target's commit window
@@ -506,7 +507,8 @@ func sortedSet(m map[string]struct{}) []string {
 // lock serialises the handling of one invoice within the Syncer.
 func (s *Syncer) lock(id string) func() { return s.locks.lock(id) }
 
-// idLocks is a lock per invoice id, kept while someone holds or waits for it.
+// idLocks is a lock per key (an invoice id, a party's matching key), kept
+// while someone holds or waits for it.
 type idLocks struct {
 	mu sync.Mutex
 	m  map[string]*idLock
@@ -541,6 +543,23 @@ func (l *idLocks) lock(id string) func() {
 	}
 }
 
+// lockAll locks every key of keys under prefix, in one order whoever
+// asks (sorted, each once), and returns the function that unlocks them.
+func (l *idLocks) lockAll(prefix string, keys []string) func() {
+	keys = slices.Clone(keys)
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	unlocks := make([]func(), len(keys))
+	for i, k := range keys {
+		unlocks[i] = l.lock(prefix + "\x00" + k)
+	}
+	return func() {
+		for i := len(unlocks) - 1; i >= 0; i-- {
+			unlocks[i]()
+		}
+	}
+}
+
 // checkRules refuses an empty, unknown or repeated matching rule.
 func checkRules(rules []matching.Rule) error {
 	if rules != nil && len(rules) == 0 {
@@ -563,10 +582,11 @@ func checkRules(rules []matching.Rule) error {
 	return nil
 }
 
-// roleState is what the Syncer's runs share about the partners of a role.
-// Its lock serialises matching and creating partners of the role across the
-// runs of the Syncer (a Run and a SyncInvoice at the same time), so that no
-// two parties that are one partner create it twice.
+// roleState is what the Syncer's runs share about the partners of a role:
+// the index of the ledger's partners, read and changed under mu. That no
+// two parties that are one partner create it twice is the parties locks'
+// work (see resolvePartner), across the runs of the Syncer too (a Run and
+// a SyncInvoice at the same time).
 type roleState struct {
 	mu  sync.Mutex
 	idx *partnerIndex // the ledger's partners, when the target lists them

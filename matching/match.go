@@ -270,3 +270,22 @@ func NormalizeAuxiliaryAccount(raw string) string {
 		return c
 	}, strings.ToUpper(raw))
 }
+
+// Keys returns id's normalised values under rules (DefaultRules when nil),
+// one "rule:value" string for each rule under which id has a valid value.
+// Two identities can match only if they share one of their keys: a caller
+// that creates what no candidate matched can serialise on them instead of
+// on every creation.
+func Keys(id Identity, rules []Rule) []string {
+	if rules == nil {
+		rules = DefaultRules()
+	}
+	k := keysOf(id)
+	var out []string
+	for _, rule := range rules {
+		if v, ok := k.value(rule); ok && v != "" {
+			out = append(out, string(rule)+":"+v)
+		}
+	}
+	return out
+}

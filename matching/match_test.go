@@ -2,6 +2,7 @@ package matching
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -177,4 +178,27 @@ func ids(cs []Candidate) []string {
 		out[i] = c.ID
 	}
 	return out
+}
+
+func TestKeys(t *testing.T) {
+	id := Identity{Name: "Société Générale S.A.", VATNumber: "fr 27 552 120 222", RegistrationID: "552 120 222 00013",
+		RegistrationScheme: "0002", AuxiliaryAccount: " 411 sg ", Country: "FR"}
+	assert.Equal(t, []string{"auxiliary_account:411SG", "vat_number:FR27552120222", "registration_id:SIREN 552120222", "name:societe generale"},
+		Keys(id, nil))
+	assert.Equal(t, []string{"name:societe generale", "auxiliary_account:411SG"}, Keys(id, []Rule{RuleName, RuleAuxiliaryAccount}),
+		"in the rules' order, those rules only")
+	assert.Equal(t, []string{"name:acme"}, Keys(Identity{Name: "ACME SARL", VATNumber: "FR00000000000"}, nil),
+		"an invalid VAT number is no key")
+	// Two identities that match share a key.
+	matched := 0
+	for _, a := range ledger {
+		for _, b := range ledger {
+			if _, ok := Match(a, []Identity{b}, nil).Match(); ok && a.ID != b.ID {
+				matched++
+				ka, kb := Keys(a, nil), Keys(b, nil)
+				assert.True(t, slices.ContainsFunc(ka, func(k string) bool { return slices.Contains(kb, k) }), "%s %v ~ %s %v", a.ID, ka, b.ID, kb)
+			}
+		}
+	}
+	assert.Equal(t, 8, matched, "ordered pairs of the ledger that match")
 }
