@@ -111,7 +111,13 @@ func (l *Ledger) encode(ctx context.Context, e *invoicesync.Entry) (*encoded, er
 }
 
 func (l *Ledger) encodeWith(ctx context.Context, ch *chart, e *invoicesync.Entry) (*encoded, error) {
-	if err := ch.checks.CheckEntry(e); err != nil {
+	checked := e
+	if e.Journal == "" { // the journal of its type (see mutationType)
+		c := *e
+		c.Journal = itoa(int(mutationType(ch, e)))
+		checked = &c
+	}
+	if err := ch.checks.CheckEntry(checked); err != nil {
 		err = fmt.Errorf("eboekhouden: %w", err)
 		if errors.Is(err, invoicesync.ErrAccountNumberNotFound) || errors.Is(err, invoicesync.ErrVATCodeNotFound) {
 			return nil, chartError{err}
