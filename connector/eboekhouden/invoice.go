@@ -75,18 +75,12 @@ func (l *Ledger) postInvoice(ctx context.Context, e *invoicesync.Entry, enc *enc
 		return invoicesync.EntryRef{}, classify("creating invoice "+e.Reference, postErr)
 	}
 	// The invoice's mutation: ours when its description carries the key.
-	items, err := l.findByInvoiceNumber(ctx, InvoiceSent, m.InvoiceNumber)
+	ref, found, err := l.ownMutation(ctx, InvoiceSent, m.InvoiceNumber, m.Description)
 	if err != nil {
-		return invoicesync.EntryRef{}, fmt.Errorf("eboekhouden: finding the mutation of invoice %s: %w", m.InvoiceNumber, err)
+		return invoicesync.EntryRef{}, err
 	}
-	for _, it := range items {
-		got, err := l.mutation(ctx, it.ID)
-		if err != nil {
-			return invoicesync.EntryRef{}, err
-		}
-		if got.Description == m.Description {
-			return mutationRef(it.ID, it.InvoiceNumber), nil
-		}
+	if found {
+		return ref, nil
 	}
 	if postErr != nil {
 		return invoicesync.EntryRef{}, classify("creating invoice "+e.Reference, postErr)

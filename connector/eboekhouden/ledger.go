@@ -473,13 +473,13 @@ func (l *Ledger) FindEntry(ctx context.Context, key string) (invoicesync.EntryRe
 				continue
 			}
 		}
-		return mutationRef(it.ID, it.InvoiceNumber), nil
+		return mutationRef(it.ID), nil
 	}
 	return invoicesync.EntryRef{}, fmt.Errorf("eboekhouden: no mutation with key %s: %w", key, invoicesync.ErrNotFound)
 }
 
 // mutationRef is a mutation's reference: its id (e-Boekhouden's mutation number).
-func mutationRef(id int, invoiceNumber string) invoicesync.EntryRef {
+func mutationRef(id int) invoicesync.EntryRef {
 	return invoicesync.EntryRef{ID: itoa(id), Number: itoa(id)}
 }
 

@@ -61,6 +61,21 @@ type vatShare struct {
 	entry, eb     decimal.Decimal
 }
 
+// vatShares are the VAT shares of a mutation, in order of first appearance.
+type vatShares []*vatShare
+
+// of returns the share of r's code on account, adding it when new.
+func (ss *vatShares) of(r *vatRule, account string) *vatShare {
+	for _, s := range *ss {
+		if s.code == r.code && s.account == account {
+			return s
+		}
+	}
+	s := &vatShare{code: r.code, account: account, label: r.name}
+	*ss = append(*ss, s)
+	return s
+}
+
 // encoded is an entry ready to post.
 type encoded struct {
 	typ      MutationType
@@ -194,17 +209,8 @@ func (l *Ledger) encodeWith(ctx context.Context, ch *chart, e *invoicesync.Entry
 	}
 
 	// The rows, and the VAT e-Boekhouden will book against the entry's.
-	var shares []*vatShare
-	share := func(r *vatRule, account string) *vatShare {
-		for _, s := range shares {
-			if s.code == r.code && s.account == account {
-				return s
-			}
-		}
-		s := &vatShare{code: r.code, account: account, label: r.name}
-		shares = append(shares, s)
-		return s
-	}
+	var shares vatShares
+	share := shares.of
 	type divRow struct {
 		row  int
 		rule *vatRule
@@ -373,11 +379,19 @@ func (l *Ledger) PostEntry(ctx context.Context, e *invoicesync.Entry) (invoicesy
 		var out apiCreated
 		err := l.c.JSON(ctx, http.MethodPost, "/v1/mutation", nil, enc.m, &out)
 		if err == nil {
-			return mutationRef(out.ID, enc.m.InvoiceNumber), nil
+			return mutationRef(out.ID), nil
 		}
 		if apiCode(err) == "MUT_020" && n < maxSuffix && enc.typ != Memorial {
-			// The relation has this invoice number already, and not under
-			// this key (FindEntry said so): a reversal or a repost.
+			// The relation has this invoice number already: this key's
+			// mutation, committed since the lookup, or another (a reversal
+			// or a repost), and then the next suffix.
+			ref, found, ferr := l.ownMutation(ctx, enc.typ, enc.m.InvoiceNumber, enc.m.Description)
+			if ferr != nil {
+				return invoicesync.EntryRef{}, ferr
+			}
+			if found {
+				return ref, nil
+			}
 			enc.m.InvoiceNumber = base + "-" + strconv.Itoa(n+1)
 			continue
 		}
@@ -443,17 +457,8 @@ func (l *Ledger) readMutation(ch *chart, m apiMutation) invoicesync.Entry {
 		return e
 	}
 	// VAT booked per chart code and account, in order of first appearance.
-	var shares []*vatShare
-	share := func(r *vatRule, account string) *vatShare {
-		for _, s := range shares {
-			if s.code == r.code && s.account == account {
-				return s
-			}
-		}
-		s := &vatShare{code: r.code, account: account, label: r.name}
-		shares = append(shares, s)
-		return s
-	}
+	var shares vatShares
+	share := shares.of
 	total := decimal.Zero
 	var rows []invoicesync.EntryLine
 	var diffs []apiRow
@@ -564,8 +569,22 @@ func (l *Ledger) journalOf(ch *chart, t MutationType) string {
 	return itoa(int(t))
 }
 
-// findByInvoiceNumber returns the mutations of type t with invoice number n.
-func (l *Ledger) findByInvoiceNumber(ctx context.Context, t MutationType, n string) ([]apiMutationItem, error) {
+// ownMutation finds the mutation of type t with invoice number n whose
+// description is description (the entry's label and key).
+func (l *Ledger) ownMutation(ctx context.Context, t MutationType, n, description string) (invoicesync.EntryRef, bool, error) {
 	q := url.Values{"invoiceNumber": {n}, "type": {itoa(int(t))}}
-	return getList[apiMutationItem](ctx, l, "/v1/mutation", q)
+	items, err := getList[apiMutationItem](ctx, l, "/v1/mutation", q)
+	if err != nil {
+		return invoicesync.EntryRef{}, false, fmt.Errorf("eboekhouden: finding the mutations of invoice %s: %w", n, err)
+	}
+	for _, it := range items {
+		m, err := l.mutation(ctx, it.ID)
+		if err != nil {
+			return invoicesync.EntryRef{}, false, err
+		}
+		if m.Description == description {
+			return mutationRef(it.ID), true, nil
+		}
+	}
+	return invoicesync.EntryRef{}, false, nil
 }

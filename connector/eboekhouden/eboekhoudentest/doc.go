@@ -39,7 +39,9 @@
 // For failure paths, Fail makes chosen requests fail before they do
 // anything (a 429 with Retry-After, a 503, ...), FailAfter lets them take
 // effect and then answers with an error (a response lost after the
-// mutation was recorded), and ExpireSessions ends every session so that the
+// mutation was recorded), CommitLate answers at once and holds the work
+// until ReleaseLate (a mutation recorded after the client gave up), and
+// ExpireSessions ends every session so that the
 // next request gets a 401. Requests returns every request received.
 //
 // A Server is safe for concurrent use.

@@ -156,6 +156,7 @@ type Server struct {
 	templates map[int]string
 	faults    []*fault
 	requests  []Request
+	late      []func() // held requests' work, done by ReleaseLate
 }
 
 type fault struct {
@@ -164,6 +165,7 @@ type fault struct {
 	header         http.Header
 	times          int
 	after          bool
+	late           bool
 }
 
 // NewServer starts a fake with no ledger, relation or mutation.
@@ -271,6 +273,27 @@ func (s *Server) FailAfter(method, prefix string, status, times int) {
 	s.addFault(&fault{method: method, prefix: prefix, status: status, times: times, after: true})
 }
 
+// CommitLate makes the next times requests of method whose path starts
+// with prefix answer 504 at once and keeps their work, which ReleaseLate
+// does: a request e-Boekhouden commits after the client gave up on it.
+// Until then a lookup does not find what it records.
+func (s *Server) CommitLate(method, prefix string, times int) {
+	s.addFault(&fault{method: method, prefix: prefix, status: http.StatusGatewayTimeout, times: times, late: true})
+}
+
+// ReleaseLate does the work of the requests CommitLate held, in order, and
+// returns how many there were.
+func (s *Server) ReleaseLate() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.late)
+	for _, work := range s.late {
+		work()
+	}
+	s.late = nil
+	return n
+}
+
 func (s *Server) addFault(f *fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -316,9 +339,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: body})
 	f := s.takeFault(r.Method, r.URL.Path)
 	var rep reply
-	if f != nil && !f.after {
+	switch {
+	case f != nil && f.late:
+		req := r.Clone(r.Context())
+		s.late = append(s.late, func() { s.route(req, body) })
 		rep = faultReply(f)
-	} else {
+	case f != nil && !f.after:
+		rep = faultReply(f)
+	default:
 		rep = s.route(r, body)
 		if f != nil {
 			rep = faultReply(f)
