@@ -118,8 +118,18 @@
 // committed after the client gave up; the Ledger is therefore a
 // CommitWindower: for CommitWindow after a posting began (by default the
 // HTTP client's timeout plus CommitMargin), the Syncer leaves an invoice
-// pending rather than posting it again. e-Boekhouden's own uniqueness of
-// invoice numbers per relation is a second guard.
+// pending rather than posting it again. e-Boekhouden's uniqueness of
+// invoice numbers per relation is a second guard: when a POST is refused
+// because the number is taken (MUT_020, or FACT_101 for an invoice), the
+// mutations holding it are read, and the one whose description carries
+// the key is returned instead of posting again.
+//
+// Refusals are classified with the root package's sentinels: an unknown
+// ledger (MUT_007, MUT_104) wraps ErrAccountNumberNotFound, a VAT code
+// refused (MUT_109 to MUT_111) ErrVATCodeNotFound, a missing relation
+// (MUT_012, MUT_013, FACT_001 to FACT_003) ErrPartnerNotFound, an
+// unbalanced memorial (MUT_118) ErrUnbalanced, a taken invoice number
+// ErrDuplicate, a closed period (MUT_005, SECURITY_007) ErrLedgerFailure.
 //
 // # Partners
 //

@@ -490,3 +490,21 @@ func total(m eboekhoudentest.Mutation) string {
 	}
 	return t.StringFixed(2)
 }
+
+// TestRefusalsClassified has e-Boekhouden refuse a mutation whose relation
+// was deleted after the adapter had read it: the error wraps
+// ErrPartnerNotFound and quotes e-Boekhouden's code.
+func TestRefusalsClassified(t *testing.T) {
+	f := newFixture(t, eboekhouden.ModeMutation)
+	c := f.customer("C1042", "Acme BV")
+	_, err := f.ledger.PostEntry(context.Background(), twoRatesEntry(t, c))
+	require.NoError(t, f.err(err))
+	id, _ := strconv.Atoi(c.ID)
+	f.srv.DeleteRelation(id)
+	e := twoRatesEntry(t, c)
+	e.Reference, e.IdempotencyKey = "F-2026-18", "isync-f-2026-18"
+	_, err = f.ledger.PostEntry(context.Background(), e)
+	require.ErrorIs(t, f.err(err), invoicesync.ErrPartnerNotFound)
+	assert.Contains(t, err.Error(), "MUT_013")
+	assert.Len(t, f.srv.Mutations(), 1)
+}

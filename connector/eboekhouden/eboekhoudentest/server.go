@@ -217,6 +217,18 @@ func (s *Server) AddRelation(r Relation) int {
 	return r.ID
 }
 
+// DeleteRelation removes relation id, as a user can in e-Boekhouden.
+func (s *Server) DeleteRelation(id int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, r := range s.relations {
+		if r.ID == id {
+			s.relations = append(s.relations[:i], s.relations[i+1:]...)
+			return
+		}
+	}
+}
+
 // AddInvoiceTemplate adds an invoice template and returns its id.
 func (s *Server) AddInvoiceTemplate(name string) int {
 	s.mu.Lock()
