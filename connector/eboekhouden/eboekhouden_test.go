@@ -508,3 +508,19 @@ func TestRefusalsClassified(t *testing.T) {
 	assert.Contains(t, err.Error(), "MUT_013")
 	assert.Len(t, f.srv.Mutations(), 1)
 }
+
+// TestDeletedRelationForgotten: after e-Boekhouden refused a deleted
+// relation, the adapter reads it again and refuses the next entry itself.
+func TestDeletedRelationForgotten(t *testing.T) {
+	f := newFixture(t, eboekhouden.ModeMutation)
+	c := f.customer("C1042", "Acme BV")
+	id, _ := strconv.Atoi(c.ID)
+	f.srv.DeleteRelation(id)
+	_, err := f.ledger.PostEntry(context.Background(), twoRatesEntry(t, c))
+	require.ErrorIs(t, f.err(err), invoicesync.ErrPartnerNotFound)
+	e := twoRatesEntry(t, c)
+	e.Reference, e.IdempotencyKey = "F-2026-18", "isync-f-2026-18"
+	_, err = f.ledger.PostEntry(context.Background(), e)
+	require.ErrorIs(t, f.err(err), invoicesync.ErrPartnerNotFound)
+	assert.Len(t, f.posts("/v1/mutation"), 1, "the second entry is refused before its POST")
+}

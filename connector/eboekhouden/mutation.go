@@ -395,6 +395,11 @@ func (l *Ledger) PostEntry(ctx context.Context, e *invoicesync.Entry) (invoicesy
 			enc.m.InvoiceNumber = base + "-" + strconv.Itoa(n+1)
 			continue
 		}
+		if apiCode(err) == "MUT_013" { // deleted in e-Boekhouden: read it again next time
+			l.mu.Lock()
+			delete(l.relations, enc.relation)
+			l.mu.Unlock()
+		}
 		return invoicesync.EntryRef{}, classify(fmt.Sprintf("posting mutation %s", e.Reference), err)
 	}
 }
