@@ -52,7 +52,7 @@
 // /v1/mutation): an invoice sent for a sales entry, an invoice received for
 // a purchase, a memorial for an entry without partner line or in journal
 // "7". The mutation's description is the entry's label followed by the
-// idempotency key in brackets; its invoice number is the entry's
+// idempotency key in braces; its invoice number is the entry's
 // reference; its relation is the entry's partner, its term of payment the
 // days to the due date.
 //
@@ -108,7 +108,7 @@
 // # Exactly once
 //
 // The API has no idempotency key. Before each POST, PostEntry looks the key
-// up (GET /v1/mutation with description[like] "%[key]") and returns the
+// up (GET /v1/mutation with description[like] "% {key}") and returns the
 // mutation found instead of posting again; the lookup and the POST of one
 // key are serialised within the process (run one Syncer per
 // administration). httpx sends a POST again only when it certainly was not

@@ -184,7 +184,7 @@ func TestSalesInvoiceTwoRatesBody(t *testing.T) {
 	assert.Equal(t, "F-2026-17", body["invoiceNumber"])
 	assert.Equal(t, "EX", body["inExVat"])
 	assert.Equal(t, json.Number("30"), body["termOfPayment"])
-	assert.Equal(t, "Acme BV F-2026-17 [isync-f-2026-17]", body["description"])
+	assert.Equal(t, "Acme BV F-2026-17 {isync-f-2026-17}", body["description"])
 	assert.Equal(t, []any{
 		row(f.id("8000"), "HOOG_VERK_21", "1000.00", "Consultancy hours"),
 		row(f.id("8010"), "LAAG_VERK_9", "83.33", "Training materials"),

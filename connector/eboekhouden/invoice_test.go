@@ -50,7 +50,7 @@ func TestInvoiceModeBody(t *testing.T) {
 	assert.NotEmpty(t, body["templateId"])
 	assert.Equal(t, false, body["print"])
 	assert.Equal(t, "2026-0042", body["reference"])
-	assert.Equal(t, map[string]any{"description": "Acme BV 2026-0042 [isync-2026-0042]", "ledgerId": f.id("1300")}, body["mutation"])
+	assert.Equal(t, map[string]any{"description": "Acme BV 2026-0042 {isync-2026-0042}", "ledgerId": f.id("1300")}, body["mutation"])
 	assert.Equal(t, []any{
 		item(f.id("8000"), "HOOG_VERK_21", "1000.00", "Consultancy hours"),
 		item(f.id("8010"), "LAAG_VERK_9", "91.11", "Training materials"),

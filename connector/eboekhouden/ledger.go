@@ -425,8 +425,10 @@ func (l *Ledger) lockKey(key string) (unlock func()) {
 	}
 }
 
-// keyMark is how the idempotency key ends a mutation's description.
-func keyMark(key string) string { return " [" + key + "]" }
+// keyMark is how the idempotency key ends a mutation's description: in
+// braces, which no [like] filter gives a meaning (SQL dialects may read
+// brackets as a set of characters).
+func keyMark(key string) string { return " {" + key + "}" }
 
 // describe is the description of a mutation: the label and the key.
 func describe(label, key string) string {
@@ -438,10 +440,10 @@ func describe(label, key string) string {
 
 // splitDescription is describe's inverse.
 func splitDescription(d string) (label, key string) {
-	if !strings.HasSuffix(d, "]") {
+	if !strings.HasSuffix(d, "}") {
 		return d, ""
 	}
-	i := strings.LastIndex(d, " [")
+	i := strings.LastIndex(d, " {")
 	if i < 0 {
 		return d, ""
 	}
@@ -462,7 +464,7 @@ func (l *Ledger) FindEntry(ctx context.Context, key string) (invoicesync.EntryRe
 	if err != nil {
 		return invoicesync.EntryRef{}, fmt.Errorf("eboekhouden: finding the mutation of key %s: %w", key, err)
 	}
-	wild := strings.ContainsAny(key, "%?")
+	wild := strings.ContainsAny(key, "%?_[]{}")
 	for _, it := range items {
 		if wild { // the pattern matched more than the key: read the description
 			m, err := l.mutation(ctx, it.ID)
