@@ -524,3 +524,24 @@ func TestDeletedRelationForgotten(t *testing.T) {
 	require.ErrorIs(t, f.err(err), invoicesync.ErrPartnerNotFound)
 	assert.Len(t, f.posts("/v1/mutation"), 1, "the second entry is refused before its POST")
 }
+
+func TestBelgianVATCodes(t *testing.T) {
+	srv := eboekhoudentest.NewServer(eboekhoudentest.Options{})
+	defer srv.Close()
+	srv.SeedDemo()
+	l, err := eboekhouden.New(eboekhouden.Options{BaseURL: srv.URL(), AccessToken: eboekhoudentest.DefaultAccessToken, Country: "BE"})
+	require.NoError(t, err)
+	vat, err := l.VATCodes(context.Background())
+	require.NoError(t, err)
+	assert.Len(t, vat, 29, "the BE codes of the API")
+	for _, v := range vat {
+		switch v.Code {
+		case "BE_21_VERK":
+			assert.Equal(t, "21 sales 1500 false", v.Rate.String()+" "+string(v.Direction)+" "+v.Account+" "+strconv.FormatBool(v.ReverseCharge))
+		case "BE_IC_21_INK":
+			assert.Equal(t, "21 purchase 1530 true", v.Rate.String()+" "+string(v.Direction)+" "+v.Account+" "+strconv.FormatBool(v.ReverseCharge))
+		}
+	}
+	_, err = eboekhouden.New(eboekhouden.Options{AccessToken: "x", Country: "DE"})
+	require.ErrorIs(t, err, invoicesync.ErrNotSupported)
+}
