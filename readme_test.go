@@ -43,6 +43,13 @@ var readmeCommands = map[string]readmeCommand{
 			"  total    12301.04   12301.04\n",
 		},
 	},
+	"go run ./examples/eboekhouden": {
+		stdout: []string{
+			"No EBOEKHOUDEN_TOKEN: using the local fake e-Boekhouden.\n",
+			"Run 1: invoices 3, synchronized 3\n",
+			"Run 2: invoices 1, synchronized 1\n",
+		},
+	},
 	"go test ./...": {
 		notRun: "it is the command that runs this test: run here, it would run every test again, this one included",
 	},
@@ -202,7 +209,7 @@ func TestREADME(t *testing.T) {
 	}
 
 	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", bin+string(filepath.Separator), "./cmd/invoicesync", "./examples/quickstart", "./examples/tripletex")
+	build := exec.Command("go", "build", "-o", bin+string(filepath.Separator), "./cmd/invoicesync", "./examples/quickstart", "./examples/tripletex", "./examples/eboekhouden")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -220,11 +227,12 @@ func TestREADME(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// The Tripletex example posts into a real company when these are set:
-	// from a test, always into the local fake.
+	// The Tripletex and e-Boekhouden examples post into a real company when
+	// these are set: from a test, always into the local fake.
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TRIPLETEX_CONSUMER_TOKEN=") && !strings.HasPrefix(kv, "TRIPLETEX_EMPLOYEE_TOKEN=") {
+		if !strings.HasPrefix(kv, "TRIPLETEX_CONSUMER_TOKEN=") && !strings.HasPrefix(kv, "TRIPLETEX_EMPLOYEE_TOKEN=") &&
+			!strings.HasPrefix(kv, "EBOEKHOUDEN_TOKEN=") {
 			env = append(env, kv)
 		}
 	}
