@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"maps"
 	"os"
 	"os/exec"
 	"slices"
@@ -32,18 +33,20 @@ const brokenEnv = "SOURCETEST_BROKEN_SOURCE"
 // brokenSource is a memory source wrapped so as to break one promise.
 type brokenSource struct {
 	name     string                                         // the source's name, in $SOURCETEST_BROKEN_SOURCE
-	wrap     func(*memory.Source) invoicesync.InvoiceSource // makes the source
+	wrap     func(*memoryHarness) invoicesync.InvoiceSource // makes the source over the harness's
 	mustFail string                                         // the subtest that must fail
 }
 
 // brokenSources are the broken sources.
 var brokenSources = []brokenSource{
-	{"yields-twice", func(s *memory.Source) invoicesync.InvoiceSource { return yieldsTwice{s} }, "Changed"},
-	{"cursor-one-behind", func(s *memory.Source) invoicesync.InvoiceSource { return cursorBehind{s} }, "Resume"},
-	{"offset-pages", func(s *memory.Source) invoicesync.InvoiceSource { return offsetPages{s} }, "ChangedDuringListing"},
-	{"stale-invoice", func(s *memory.Source) invoicesync.InvoiceSource { return &staleInvoice{Source: s} }, "Invoice"},
-	{"ends-on-unreadable", func(s *memory.Source) invoicesync.InvoiceSource { return endsOnUnreadable{s} }, "Unreadable"},
-	{"ignores-context", func(s *memory.Source) invoicesync.InvoiceSource { return ignoresContext{s} }, "CancelledContext"},
+	{"yields-twice", func(h *memoryHarness) invoicesync.InvoiceSource { return yieldsTwice{h.src} }, "Changed"},
+	{"cursor-one-behind", func(h *memoryHarness) invoicesync.InvoiceSource { return cursorBehind{h.src} }, "Resume"},
+	{"timestamp-cursor", func(h *memoryHarness) invoicesync.InvoiceSource { return timestampCursor{h.src, h.batches} }, "Resume"},
+	{"cursor-ahead", func(h *memoryHarness) invoicesync.InvoiceSource { return cursorAhead{h.src, h.batches} }, "ChangedDuringListing"},
+	{"offset-pages", func(h *memoryHarness) invoicesync.InvoiceSource { return offsetPages{h.src} }, "ChangedDuringListing"},
+	{"stale-invoice", func(h *memoryHarness) invoicesync.InvoiceSource { return &staleInvoice{Source: h.src} }, "Invoice"},
+	{"ends-on-unreadable", func(h *memoryHarness) invoicesync.InvoiceSource { return endsOnUnreadable{h.src} }, "Unreadable"},
+	{"ignores-context", func(h *memoryHarness) invoicesync.InvoiceSource { return ignoresContext{h.src} }, "CancelledContext"},
 }
 
 // yieldsTwice yields every invoice twice.
@@ -70,6 +73,64 @@ func (s cursorBehind) Changed(ctx context.Context, cursor string) iter.Seq2[invo
 		for inv, err := range s.Source.Changed(ctx, cursor) {
 			if n, perr := strconv.ParseInt(inv.Cursor, 10, 64); perr == nil && n > 0 {
 				inv.Cursor = memory.FormatCursor(n - 1)
+			}
+			if !yield(inv, err) {
+				return
+			}
+		}
+	}
+}
+
+// timestampCursor stamps each invoice with the time of its change, as a
+// tool that records changes to the second, and resumes after that time:
+// the invoices changed at the same time as the one resumed from, and not
+// yet yielded, are skipped. The time of a change is the number of the
+// harness call that made it (every invoice of one PutInvoices shares it).
+type timestampCursor struct {
+	*memory.Source
+	times map[int64]int // change sequence number → its time
+}
+
+// Changed yields the memory source's invoices with the time of their
+// change as cursor, resuming after the last change of that time.
+func (s timestampCursor) Changed(ctx context.Context, cursor string) iter.Seq2[invoicesync.Invoice, error] {
+	return func(yield func(invoicesync.Invoice, error) bool) {
+		from := ""
+		if t, err := strconv.Atoi(cursor); err == nil {
+			var last int64
+			for seq, at := range s.times {
+				if at <= t && seq > last {
+					last = seq
+				}
+			}
+			from = memory.FormatCursor(last)
+		}
+		for inv, err := range s.Source.Changed(ctx, from) {
+			if seq, perr := strconv.ParseInt(inv.Cursor, 10, 64); perr == nil {
+				inv.Cursor = strconv.Itoa(s.times[seq])
+			}
+			if !yield(inv, err) {
+				return
+			}
+		}
+	}
+}
+
+// cursorAhead gives each invoice the cursor of the latest change the tool
+// holds when it is yielded, as a source that resumes from the time a
+// listing ended: a change made during the listing to an invoice already
+// yielded is never yielded.
+type cursorAhead struct {
+	*memory.Source
+	changes map[int64]int // every change's sequence number
+}
+
+// Changed yields the memory source's invoices with the latest change's cursor.
+func (s cursorAhead) Changed(ctx context.Context, cursor string) iter.Seq2[invoicesync.Invoice, error] {
+	return func(yield func(invoicesync.Invoice, error) bool) {
+		for inv, err := range s.Source.Changed(ctx, cursor) {
+			if inv.Cursor != "" {
+				inv.Cursor = memory.FormatCursor(slices.Max(slices.Collect(maps.Keys(s.changes))))
 			}
 			if !yield(inv, err) {
 				return

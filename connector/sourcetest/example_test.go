@@ -3,6 +3,7 @@ package sourcetest_test
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/invoicesync/invoicesync"
@@ -15,9 +16,11 @@ import (
 // party as a contact the invoice refers to, and its PDF as an attachment
 // the source fetches.
 type memoryHarness struct {
-	src  *memory.Source
-	n    int // invoices and contacts added
-	wrap func(*memory.Source) invoicesync.InvoiceSource
+	src     *memory.Source
+	n       int // invoices and contacts added
+	wrap    func(*memoryHarness) invoicesync.InvoiceSource
+	batch   int           // PutInvoices and PutUnreadable calls made
+	batches map[int64]int // change sequence number → the call that made it
 }
 
 // newMemoryHarness is the HarnessMaker of a memory source.
@@ -28,8 +31,9 @@ func newMemoryHarness(context.Context, *testing.T) (sourcetest.Harness, error) {
 // MakeSource makes an empty memory source (wrapped, when wrap is set).
 func (h *memoryHarness) MakeSource(context.Context) (invoicesync.InvoiceSource, error) {
 	h.src = memory.NewSource()
+	h.batches = make(map[int64]int)
 	if h.wrap != nil {
-		return h.wrap(h.src), nil
+		return h.wrap(h), nil
 	}
 	return h.src, nil
 }
@@ -37,6 +41,7 @@ func (h *memoryHarness) MakeSource(context.Context) (invoicesync.InvoiceSource, 
 // PutInvoices puts each invoice: its party as a contact, its PDF as an
 // attachment fetched by ID.
 func (h *memoryHarness) PutInvoices(ctx context.Context, invs ...invoicesync.Invoice) ([]string, error) {
+	h.batch++
 	ids := make([]string, len(invs))
 	for i, inv := range invs {
 		if inv.ID == "" {
@@ -56,7 +61,7 @@ func (h *memoryHarness) PutInvoices(ctx context.Context, invs ...invoicesync.Inv
 			a.Data = nil
 			inv.Attachments[j] = a
 		}
-		h.src.Put(inv)
+		h.record(h.src.Put(inv))
 		ids[i] = inv.ID
 	}
 	return ids, nil
@@ -65,10 +70,20 @@ func (h *memoryHarness) PutInvoices(ctx context.Context, invs ...invoicesync.Inv
 // PutUnreadable records an invoice the source cannot read.
 func (h *memoryHarness) PutUnreadable(context.Context) (string, error) {
 	h.n++
+	h.batch++
 	id := fmt.Sprintf("M-%03d", h.n)
-	h.src.PutUnreadable(id, &invoicesync.SyncError{Code: invoicesync.CodeUnreadable, Field: "file",
-		Message: "the document is not an invoice", Resolution: "replace the document in the invoicing tool"})
+	h.record(h.src.PutUnreadable(id, &invoicesync.SyncError{Code: invoicesync.CodeUnreadable, Field: "file",
+		Message: "the document is not an invoice", Resolution: "replace the document in the invoicing tool"}))
 	return id, nil
+}
+
+// record notes that the change of cursor was made by the current call.
+func (h *memoryHarness) record(cursor string) {
+	seq, err := strconv.ParseInt(cursor, 10, 64)
+	if err != nil {
+		panic("memory: a change's cursor is its sequence number: " + cursor)
+	}
+	h.batches[seq] = h.batch
 }
 
 // PutContact stores p under a new reference; the memory source lists it for
