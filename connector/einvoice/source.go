@@ -124,8 +124,12 @@ func (s *Source) Invoice(ctx context.Context, id string) (invoicesync.Invoice, e
 	return inv, err
 }
 
-// Contact reports ErrNotFound: an e-invoice always carries its parties.
+// Contact reports ErrNotFound: an e-invoice always carries its parties. A
+// done ctx makes it return ctx.Err(), as every method does.
 func (s *Source) Contact(ctx context.Context, ref string) (invoicesync.Party, error) {
+	if err := ctx.Err(); err != nil {
+		return invoicesync.Party{}, err
+	}
 	return invoicesync.Party{}, fmt.Errorf("einvoice: contact %q: e-invoices carry their parties: %w", ref, invoicesync.ErrNotFound)
 }
 

@@ -51,6 +51,7 @@ type change struct {
 type version struct {
 	seq int64
 	inv invoicesync.Invoice
+	err *invoicesync.SyncError // set by PutUnreadable: the invoice cannot be read
 }
 
 // NewSource returns an empty source: no invoices, contacts or attachments,
@@ -97,6 +98,39 @@ func (s *Source) Put(inv invoicesync.Invoice) string {
 	s.log = append(s.log, change{seq: s.seq, id: inv.ID})
 	s.latest[inv.ID] = version{seq: s.seq, inv: inv}
 	return FormatCursor(s.seq)
+}
+
+// PutUnreadable records a change of the invoice id after which the source
+// finds it but cannot read it, as a tool reports a malformed document:
+// Changed yields it, and Invoice returns it, as a stub holding only its ID
+// (and, in a stream, its Cursor) with an error wrapping a copy of problem,
+// which must be permanent (not Retryable). A later Put makes it readable
+// again. It returns the change's cursor, and panics when id is empty or
+// problem is nil or retryable.
+func (s *Source) PutUnreadable(id string, problem *invoicesync.SyncError) string {
+	if id == "" || problem == nil || problem.Retryable() {
+		panic("memory: Source.PutUnreadable: needs an ID and a permanent *invoicesync.SyncError")
+	}
+	p := *problem
+	if p.InvoiceID == "" {
+		p.InvoiceID = id
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	s.log = append(s.log, change{seq: s.seq, id: id})
+	s.latest[id] = version{seq: s.seq, inv: invoicesync.Invoice{ID: id}, err: &p}
+	return FormatCursor(s.seq)
+}
+
+// unreadable returns the error of version v: nil when it is readable, else
+// a copy of its *SyncError.
+func (v version) unreadable() error {
+	if v.err == nil {
+		return nil
+	}
+	e := *v.err
+	return &e
 }
 
 // Remove deletes the invoice id, as if the tool no longer had it: Invoice
@@ -177,7 +211,8 @@ func (s *Source) ResetCalls() { s.inj.reset() }
 // Changed implements invoicesync.InvoiceSource. Each time the stream is
 // read, it yields, in change order, a copy of the latest version of every
 // invoice whose last change is after cursor and no later than the last
-// change made when reading started; each invoice once, with Cursor set. It
+// change made when reading started; each invoice once, with Cursor set (an
+// invoice put with PutUnreadable as its stub, with its *SyncError). It
 // reads the change log one invoice at a time, holding the lock only to find
 // the next one. An unparsable cursor yields an error. Before each invoice,
 // and before ending, it checks ctx, and yields ctx.Err() once ctx is done.
@@ -208,14 +243,14 @@ func (s *Source) Changed(ctx context.Context, cursor string) iter.Seq2[invoicesy
 				yield(invoicesync.Invoice{}, c.err())
 				return
 			}
-			inv, ok := s.nextChange(&next, until)
+			inv, ok, unreadable := s.nextChange(&next, until)
 			if !ok {
 				if c.fault != nil { // fewer invoices than Fault.After: fail at the end
 					yield(invoicesync.Invoice{}, c.err())
 				}
 				return
 			}
-			if !yield(inv, nil) {
+			if !yield(inv, unreadable) {
 				return
 			}
 			yielded++
@@ -225,8 +260,8 @@ func (s *Source) Changed(ctx context.Context, cursor string) iter.Seq2[invoicesy
 
 // nextChange returns a copy of the invoice of the first change at or after
 // log index *next, up to sequence until, that is its invoice's latest, and
-// moves *next past it.
-func (s *Source) nextChange(next *int, until int64) (invoicesync.Invoice, bool) {
+// moves *next past it, with its error when it was put with PutUnreadable.
+func (s *Source) nextChange(next *int, until int64) (invoicesync.Invoice, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for ; *next < len(s.log) && s.log[*next].seq <= until; *next++ {
@@ -238,14 +273,15 @@ func (s *Source) nextChange(next *int, until int64) (invoicesync.Invoice, bool) 
 		*next++
 		inv := cloneInvoice(v.inv)
 		inv.Cursor = FormatCursor(ch.seq)
-		return inv, true
+		return inv, true, v.unreadable()
 	}
-	return invoicesync.Invoice{}, false
+	return invoicesync.Invoice{}, false, nil
 }
 
 // Invoice implements invoicesync.InvoiceSource: a copy of the latest version
 // of the invoice id, with Cursor empty, or an error wrapping
-// invoicesync.ErrNotFound.
+// invoicesync.ErrNotFound. An invoice put with PutUnreadable is returned as
+// its stub with its *SyncError.
 func (s *Source) Invoice(ctx context.Context, id string) (invoicesync.Invoice, error) {
 	if _, err := s.inj.begin(ctx, Invoice, false); err != nil {
 		return invoicesync.Invoice{}, err
@@ -256,7 +292,7 @@ func (s *Source) Invoice(ctx context.Context, id string) (invoicesync.Invoice, e
 	if !ok {
 		return invoicesync.Invoice{}, fmt.Errorf("memory: Invoice %q: %w", id, invoicesync.ErrNotFound)
 	}
-	return cloneInvoice(v.inv), nil
+	return cloneInvoice(v.inv), v.unreadable()
 }
 
 // Contact implements invoicesync.InvoiceSource: a copy of the contact put
